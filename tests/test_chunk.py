@@ -1,0 +1,77 @@
+"""The chunker: exact spans, size limits, overlap, sentence boundaries."""
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rag.chunk import Chunker, count_tokens
+from rag.embed import MINILM_MAX_WORDPIECES
+from tests.conftest import SEEDS
+
+
+def test_spans_reproduce_text_and_cover_everything():
+    text = next(SEEDS.glob("*.txt")).read_text(encoding="utf-8")
+    chunks = Chunker(64, 16).split(text)
+    assert len(chunks) > 3
+    for c in chunks:
+        assert text[c.start : c.end] == c.text
+        assert c.tokens <= 64
+    covered = set()
+    for c in chunks:
+        covered.update(range(c.start, c.end))
+    assert all(i in covered for i, ch in enumerate(text) if not ch.isspace())
+
+
+def test_sentences_are_not_cut_when_they_fit():
+    text = "Alpha beta gamma. " * 20 + "\n\nDelta epsilon zeta. " * 20
+    for c in Chunker(40, 10).split(text):
+        assert c.text.endswith(".")
+        assert c.text[0].isupper()
+
+
+def test_overlap_repeats_trailing_sentences_within_a_paragraph():
+    text = " ".join(f"Sentence number {i} is here." for i in range(30))
+    chunks = Chunker(40, 16).split(text)
+    assert len(chunks) > 2
+    assert all(b.start < a.end for a, b in zip(chunks, chunks[1:], strict=False))
+
+
+def test_paragraph_break_starts_a_new_chunk_without_overlap():
+    para = " ".join(f"Fact {i} is stated plainly." for i in range(6))
+    text = f"{para}\n\n{para}"
+    chunks = Chunker(60, 20).split(text)
+    assert chunks[0].end <= text.index("\n\n") < chunks[1].start
+
+
+def test_overlong_sentence_and_unbroken_text_are_split_to_fit():
+    text = "word " * 500 + "x" * 3000
+    chunks = Chunker(50, 0).split(text)
+    assert all(c.tokens <= 50 for c in chunks)
+    assert all(text[c.start : c.end] == c.text for c in chunks)
+
+
+def test_wordpiece_limit_is_respected(seeded):
+    embedder = seeded.embedder
+    text = "Pneumonoultramicroscopicsilicovolcanoconiosis antidisestablishmentarianism. " * 80
+    limit_max = MINILM_MAX_WORDPIECES - 2
+    chunks = Chunker(
+        1000, 0, limit=lambda t: embedder.wordpieces(t, special_tokens=False), limit_max=limit_max
+    ).split(text)
+    assert len(chunks) > 1
+    assert all(embedder.wordpieces(c.text) <= MINILM_MAX_WORDPIECES for c in chunks)
+    assert max(count_tokens(c.text) for c in chunks) > 100  # the wordpiece cap, not tokens, bound
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from(list("abcde fgh.\n\n!?é漢")), max_size=2000),
+    st.integers(16, 80),
+    st.integers(0, 15),
+)
+def test_property_spans_exact_nothing_lost_nothing_too_big(text, size, overlap):
+    chunks = Chunker(size, overlap).split(text)
+    covered = set()
+    for c in chunks:
+        assert text[c.start : c.end] == c.text
+        assert count_tokens(c.text) <= size
+        covered.update(range(c.start, c.end))
+    assert all(i in covered for i, ch in enumerate(text) if not ch.isspace())

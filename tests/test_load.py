@@ -1,0 +1,72 @@
+"""Loading txt, md, html and pdf into exact text; bad files are skipped with a reason."""
+
+import pytest
+
+from rag.load import SkipFile, find_files, load
+
+
+def test_txt_utf8_and_cp1252_fallback(tmp_path):
+    (tmp_path / "a.txt").write_text("Café au lait.", encoding="utf-8")
+    (tmp_path / "b.txt").write_bytes("Café crème.".encode("cp1252"))
+    a, b = load(tmp_path / "a.txt"), load(tmp_path / "b.txt")
+    assert (a.text, a.encoding) == ("Café au lait.", "utf-8")
+    assert (b.text, b.encoding) == ("Café crème.", "cp1252")
+    assert len(a.sha256) == 64 and a.size == len("Café au lait.".encode())
+
+
+def test_markdown_title_from_heading(tmp_path):
+    (tmp_path / "n.md").write_text("# Field notes\n\nThe heron nests in March.\n")
+    doc = load(tmp_path / "n.md")
+    assert doc.title == "Field notes" and "heron" in doc.text
+
+
+def test_html_keeps_text_drops_markup_and_scripts(tmp_path):
+    (tmp_path / "p.html").write_text(
+        "<html><head><title>Birds &amp; Bees</title><style>p{color:red}</style></head>"
+        "<body><h1>Heron</h1><p>The heron <b>nests</b> in March.</p>"
+        "<script>alert('x')</script><p>Second&nbsp;paragraph.</p></body></html>"
+    )
+    doc = load(tmp_path / "p.html")
+    assert doc.title == "Birds & Bees"
+    assert "The heron nests in March." in doc.text
+    assert "alert" not in doc.text and "<" not in doc.text and "color" not in doc.text
+
+
+def test_pdf_text_with_pages(tmp_path):
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "r.pdf"
+    c = canvas.Canvas(str(path))
+    c.drawString(72, 700, "Page one talks about herons.")
+    c.showPage()
+    c.drawString(72, 700, "Page two talks about egrets.")
+    c.save()
+    doc = load(path)
+    assert doc.page_at(doc.text.index("herons")) == 1
+    assert doc.page_at(doc.text.index("egrets")) == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("empty.txt", b"", "no text"),
+        ("blank.md", b"  \n\n ", "no text"),
+        ("bin.txt", b"\x00\x01\x02binary", "binary"),
+        ("bad.pdf", b"%PDF-1.4 this is not really a pdf", "PDF"),
+    ],
+)
+def test_bad_files_raise_skip_with_reason(tmp_path, name, content, reason):
+    (tmp_path / name).write_bytes(content)
+    with pytest.raises(SkipFile, match=reason):
+        load(tmp_path / name)
+
+
+def test_find_files_walks_folders_skips_hidden_and_reports_unsupported(tmp_path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "a.txt").write_text("a")
+    (tmp_path / ".hidden.txt").write_text("h")
+    (tmp_path / "b.docx").write_text("x")
+    (tmp_path / "loop").symlink_to(tmp_path, target_is_directory=True)
+    files, skipped = find_files([tmp_path, tmp_path / "b.docx"])
+    assert [f.name for f in files] == ["a.txt"]
+    assert skipped == [(str(tmp_path / "b.docx"), "unsupported file type .docx")]

@@ -1,0 +1,44 @@
+"""Hybrid retrieval over the seed article with the real model and a real Chroma."""
+
+from pathlib import Path
+
+
+def test_witkoff_passage_ranks_first(seeded):
+    passages = seeded.search("Who is Steve Witkoff?", 5)
+    assert "special envoy, Steve Witkoff" in passages[0].text
+
+
+def test_passages_carry_exact_spans_and_scores(seeded):
+    passages = seeded.search("What does Putin want from a meeting with Trump?", 4)
+    assert [p.rank for p in passages] == [1, 2, 3, 4]
+    assert passages == sorted(passages, key=lambda p: -p.score)
+    for p in passages:
+        source = Path(p.source).read_text(encoding="utf-8")
+        assert source[p.start : p.end] == p.text
+        assert p.page is None
+
+
+def test_modes_differ_and_hybrid_fuses_both(seeded):
+    q = "Yuri Ushakov signals"
+    dense = {p.chunk_id for p in seeded.search(q, 3, mode="dense")}
+    bm25 = {p.chunk_id for p in seeded.search(q, 3, mode="bm25")}
+    hybrid = seeded.search(q, 3)
+    assert "Ushakov" in hybrid[0].text
+    assert {p.chunk_id for p in hybrid} <= dense | bm25 | {p.chunk_id for p in hybrid}
+    assert all(0 < p.score <= 1.0 + 1e-9 for p in hybrid)
+
+
+def test_query_of_only_stopwords_still_returns_dense_results(seeded):
+    assert seeded.search("the of and", 2)
+
+
+def test_chroma_server_backend(chroma_server, tmp_path):
+    from rag import Assistant
+    from tests.conftest import SEEDS
+
+    a = Assistant(chroma_url=chroma_server, collection="servertest")
+    first = a.ingest([SEEDS])
+    assert first.added == 1
+    assert a.ingest([SEEDS]).unchanged == 1
+    assert "special envoy, Steve Witkoff" in a.search("Who is Steve Witkoff?", 3)[0].text
+    assert a.status()["store"] == chroma_server

@@ -1,11 +1,13 @@
 """The engine behind both doors (CLI and Python): one object wiring settings to the flow."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import cached_property
 from pathlib import Path
 
 from llama_index.core import Settings as LlamaSettings
 
+from rag.answer import Answer, Answerer
+from rag.chat import ChatSession
 from rag.chunk import Chunker
 from rag.embed import (
     MINILM_MAX_WORDPIECES,
@@ -14,7 +16,9 @@ from rag.embed import (
     embedder_identity,
     make_embedder,
 )
+from rag.errors import RagError
 from rag.ingest import IngestReport, Progress, ingest
+from rag.llm import make_llm
 from rag.retrieve import Mode, Passage, Retriever
 from rag.settings import Settings
 from rag.store import Store
@@ -83,6 +87,28 @@ class Assistant:
             self.retriever.invalidate()
         return report
 
+    @cached_property
+    def llm(self):
+        """The chat model (None in extractive mode); started on first use."""
+        return make_llm(self.settings)
+
+    @cached_property
+    def answerer(self) -> Answerer:
+        embedder = self.embedder
+        return Answerer(self.settings, self.retriever, lambda t: embed_texts(embedder, t), self.llm)
+
+    def ask(self, question: str) -> Answer:
+        """A cited answer, or an abstention when the documents do not hold one."""
+        return self.answerer.ask(_question(question))
+
+    def stream(self, question: str) -> Iterator[str | Answer]:
+        """Yield the answer's text pieces as they are written, then the final Answer."""
+        return self.answerer.stream(_question(question))
+
+    def chat(self) -> ChatSession:
+        """A conversation whose follow-up questions can refer to earlier turns."""
+        return ChatSession(self.answerer)
+
     def search(self, query: str, k: int | None = None, mode: Mode = "hybrid") -> list[Passage]:
         """The ``k`` best passages for ``query`` (hybrid dense + BM25 by default)."""
         return self.retriever.search(query, k or self.settings.top_k, mode=mode)
@@ -98,3 +124,9 @@ class Assistant:
             "documents": len(manifest),
             "chunks": store.count(),
         }
+
+
+def _question(question: str) -> str:
+    if not question or not question.strip():
+        raise RagError("the question is empty")
+    return question.strip()

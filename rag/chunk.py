@@ -46,10 +46,25 @@ def count_tokens(text: str) -> int:
     return len(_encoding().encode_ordinary(text))
 
 
-def _sentence_spans(text: str) -> list[tuple[int, int]]:
-    from llama_index.core.utils import globals_helper
+@lru_cache(maxsize=1)
+def _punkt():
+    # The trained English punkt model (knows "Mr.", "U.S." ...) from the NLTK data that
+    # llama-index ships; rag.offline points NLTK_DATA at it, so nothing is downloaded.
+    from nltk.tokenize import PunktTokenizer
 
-    return list(globals_helper.punkt_tokenizer.span_tokenize(text))
+    return PunktTokenizer("english")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence; a line break always ends a sentence."""
+    spans: list[tuple[int, int]] = []
+    for line in re.finditer(r"[^\n]+", text):
+        if line.group().strip():
+            spans += [
+                (line.start() + s, line.start() + e)
+                for s, e in _punkt().span_tokenize(line.group())
+            ]
+    return spans
 
 
 class Chunker:
@@ -107,15 +122,14 @@ class Chunker:
     def _units(self, text: str) -> list[_Unit]:
         """Sentences (split further when too long), flagged where a new line/block begins."""
         units: list[_Unit] = []
-        for block in re.finditer(r"[^\n]+", text):
-            if not block.group().strip():
-                continue
-            first = True
-            for s, e in _sentence_spans(block.group()):
-                for start, end in self._fit(text, block.start() + s, block.start() + e):
-                    piece = text[start:end]
-                    units.append(_Unit(start, end, count_tokens(piece), self._limit(piece), first))
-                    first = False
+        line_end = -1
+        for s, e in sentence_spans(text):
+            first = "\n" in text[line_end:s] or line_end < 0
+            line_end = e
+            for start, end in self._fit(text, s, e):
+                piece = text[start:end]
+                units.append(_Unit(start, end, count_tokens(piece), self._limit(piece), first))
+                first = False
         return units
 
     def _limit(self, piece: str) -> int:

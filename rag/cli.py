@@ -4,16 +4,20 @@ Exit codes: 0 success, 1 error (nothing changed), 3 done but some files were ski
 """
 
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.live import Live
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 from rag import offline as _offline  # noqa: F401
+from rag.answer import Answer
 from rag.assistant import Assistant
 from rag.errors import RagError
 
@@ -32,8 +36,77 @@ StoreOpt = Annotated[
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of text.")]
 
 
-def _assistant(store: Path | None) -> Assistant:
-    return Assistant(store=store)
+LlmOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--llm", help="local (bundled, default), openai, compatible or extractive (no model)."
+    ),
+]
+_CONTROL = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _assistant(store: Path | None, llm: str | None = None) -> Assistant:
+    return Assistant(store=store, llm=llm)
+
+
+def _safe(text: str) -> str:
+    """Document text for the terminal: no escape sequences or control characters."""
+    return escape(_CONTROL.sub("", text))
+
+
+def _ensure_documents(assistant: Assistant) -> None:
+    """A new user gets an answer: from the project folder, ingest seeds/ when empty."""
+    try:
+        empty = assistant.status()["chunks"] == 0
+    except RagError:
+        empty = True
+    if not empty:
+        return
+    seeds = Path("seeds")
+    if seeds.is_dir() and any(seeds.iterdir()):
+        err.print("[dim]the store is empty: ingesting seeds/ first[/]")
+        assistant.ingest([seeds])
+        return
+    raise RagError("the store is empty: add documents with `rag ingest PATH` first")
+
+
+def _print_answer(answer: Answer) -> None:
+    if answer.note:
+        err.print(f"[yellow]{escape(answer.note)}[/]")
+    if answer.abstained:
+        out.print(f"[bold]{escape(answer.answer)}[/]")
+        return
+    for s in answer.sentences:
+        marks = "".join(f"[{n}]" for n in s.citations)
+        if s.supported:
+            out.print(f"{_safe(s.text)} [cyan]{escape(marks)}[/]", end=" ")
+        else:
+            out.print(f"[yellow]{_safe(s.text)} (unsupported by the documents)[/]", end=" ")
+    out.print()
+    for c in answer.citations:
+        where = f"{Path(c.source).name}:{c.start}-{c.end}" + (f" p.{c.page}" if c.page else "")
+        out.print(f"  [cyan]\\[{c.n}][/] [dim]{escape(where)}[/] “{_safe(c.quote)}”")
+
+
+def _stream(pieces) -> Answer | None:
+    """Show text as it streams (then replaced by the checked answer); Ctrl-C stops it."""
+    shown = ""
+    answer = None
+    with Live("", console=out, transient=True, refresh_per_second=12) as live:
+        try:
+            for item in pieces:
+                if isinstance(item, Answer):
+                    answer = item
+                else:
+                    shown += item
+                    live.update(Text(_CONTROL.sub("", shown), style="dim"))
+        except KeyboardInterrupt:
+            pieces.close()
+    if answer is None:
+        err.print("[dim](stopped)[/]")
+    else:
+        _print_answer(answer)
+    return answer
 
 
 def _print_json(data: object) -> None:
@@ -102,6 +175,72 @@ def search_cmd(
         out.print(f"[bold]{p.rank}.[/] [dim]{p.score:.3f}[/] [cyan]{where}[/]")
         out.print(escape(p.text), highlight=False)
         out.print()
+
+
+@app.command("ask")
+def ask_cmd(
+    question: Annotated[str, typer.Argument(help="The question.")],
+    llm: LlmOpt = None,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Answer QUESTION from the documents, citing the passages used."""
+    assistant = _assistant(store, llm)
+    _ensure_documents(assistant)
+    if as_json:
+        _print_json(assistant.ask(question).to_dict())
+    else:
+        _stream(assistant.stream(question))
+
+
+HELP = """/sources  passages behind the last answer
+/reset    forget the conversation
+/help     this help
+/quit     leave (or Ctrl-D); Ctrl-C stops an answer"""
+
+
+@app.command("chat")
+def chat_cmd(llm: LlmOpt = None, store: StoreOpt = None) -> None:
+    """Talk with your documents; follow-up questions can refer to earlier answers."""
+    import readline  # noqa: F401  (line editing and history for input())
+
+    assistant = _assistant(store, llm)
+    _ensure_documents(assistant)
+    session = assistant.chat()
+    out.print("[dim]Ask about your documents. /help for commands, Ctrl-D to leave.[/]")
+    while True:
+        try:
+            line = input("you> ").strip()
+        except EOFError:
+            out.print()
+            return
+        except KeyboardInterrupt:
+            out.print()
+            continue
+        if not line:
+            continue
+        if line in {"/quit", "/exit"}:
+            return
+        if line == "/help":
+            out.print(HELP)
+        elif line == "/reset":
+            session.reset()
+            out.print("[dim]conversation cleared[/]")
+        elif line == "/sources":
+            if session.last is None:
+                out.print("[dim]no answer yet[/]")
+            for i, p in enumerate(session.last.passages if session.last else [], 1):
+                out.print(
+                    f"[cyan]\\[{i}][/] [dim]{escape(Path(p.source).name)}:{p.start}-{p.end}[/]"
+                )
+                out.print(_safe(p.text))
+        elif line.startswith("/"):
+            out.print(f"unknown command {escape(line)}; /help lists them")
+        else:
+            try:
+                _stream(session.stream(line))
+            except RagError as exc:
+                err.print(f"[red]error:[/] {escape(str(exc))}")
 
 
 @app.command("status")

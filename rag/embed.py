@@ -129,12 +129,12 @@ def make_embedder(settings: Settings) -> BaseEmbedding:
     if name.startswith("openai:"):
         from llama_index.embeddings.openai import OpenAIEmbedding
 
-        if not settings.openai_api_key and not settings.openai_base_url:
+        if not settings.openai_api_key and not settings.llm_base_url:
             raise RagError("embedding model openai:* needs OPENAI_API_KEY (or OPENAI_BASE_URL)")
         return OpenAIEmbedding(
             model_name=name.split(":", 1)[1],
             api_key=settings.openai_api_key or "unused",
-            api_base=settings.openai_base_url,
+            api_base=settings.llm_base_url,
             embed_batch_size=settings.embed_batch,
             timeout=60.0,
             max_retries=3,

@@ -32,8 +32,28 @@ class Settings:
     top_k: int = 5
     dense_weight: float = 0.5
     """Share of the dense ranking in hybrid fusion; the rest goes to BM25."""
+    llm: str | None = None
+    """``local`` (bundled), ``openai``, ``compatible`` or ``extractive``; unset: ``compatible``
+    when a base URL is configured, else ``local``."""
+    model: str | None = None
+    """Model name for ``openai`` (default gpt-4o-mini) or ``compatible`` servers."""
+    llm_base_url: str | None = None
+    local_model: str | None = None
+    """A .gguf file to run instead of the bundled model."""
+    llm_timeout: float = 60.0
+    llm_retries: int = 2
+    cache_dir: Path = Path.home() / ".cache" / "rag"
+    """Where the bundled model's parts are joined once into one file."""
+    gate: float = 0.2
+    """Below this cosine similarity of the best passage, abstain without calling the model."""
+    support: float = 0.6
+    context_passages: int = 4
+    """Passages given to the model: fewer means a faster first token."""
+    max_answer_tokens: int = 160
+    extract_sentences: int = 2
+    """Sentences quoted by the extractive mode."""
+    """Share of a sentence's content words a passage must contain to support it."""
     openai_api_key: str | None = field(default=None, repr=False)
-    openai_base_url: str | None = None
 
     @classmethod
     def from_env(cls, **overrides: object) -> "Settings":
@@ -51,14 +71,31 @@ class Settings:
             "chunk_overlap": "RAG_CHUNK_OVERLAP",
             "top_k": "RAG_TOP_K",
             "dense_weight": "RAG_DENSE_WEIGHT",
+            "llm": "RAG_LLM",
+            "model": "RAG_MODEL",
+            "llm_base_url": "RAG_LLM_BASE_URL",
+            "local_model": "RAG_LOCAL_MODEL",
+            "llm_timeout": "RAG_LLM_TIMEOUT",
+            "llm_retries": "RAG_LLM_RETRIES",
+            "cache_dir": "RAG_CACHE_DIR",
+            "gate": "RAG_GATE",
+            "support": "RAG_SUPPORT",
+            "context_passages": "RAG_CONTEXT_PASSAGES",
             "openai_api_key": "OPENAI_API_KEY",
-            "openai_base_url": "OPENAI_BASE_URL",
         }
         for name, var in mapping.items():
             if env.get(var):
                 values[name] = env[var]
+        if "llm_base_url" not in values and env.get("OPENAI_BASE_URL"):
+            values["llm_base_url"] = env["OPENAI_BASE_URL"]
+        if env.get("XDG_CACHE_HOME") and "cache_dir" not in values:
+            values["cache_dir"] = Path(env["XDG_CACHE_HOME"]) / "rag"
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls()._with(values)
+
+    def resolved_llm(self) -> str:
+        """The provider in effect."""
+        return self.llm or ("compatible" if self.llm_base_url else "local")
 
     def _with(self, values: dict[str, object]) -> "Settings":
         """Coerce strings from the environment or CLI to each field's type."""

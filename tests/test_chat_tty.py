@@ -1,0 +1,45 @@
+"""`rag chat` driven through a real pseudo-terminal, as a person would use it."""
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pexpect
+
+from tests.conftest import SEEDS, run_rag
+
+
+def test_chat_question_follow_up_sources_and_clean_exit(tmp_path):
+    store = str(tmp_path / "s")
+    assert run_rag("ingest", str(SEEDS), "--store", store).returncode == 0
+    exe = shutil.which("rag") or str(Path(sys.executable).parent / "rag")
+    child = pexpect.spawn(
+        exe,
+        ["chat", "--store", store],
+        env={**os.environ, "TERM": "dumb"},
+        encoding="utf-8",
+        timeout=180,
+        dimensions=(40, 120),
+    )
+    try:
+        child.expect("you> ")
+        child.sendline("Who is Tatiana Stanovaya?")
+        child.expect("you> ")
+        first = child.before
+        assert "Stanovaya" in first and "[1]" in first
+        child.sendline("What does she say about territory?")
+        child.expect("you> ")
+        follow_up = child.before
+        assert "territor" in follow_up.lower() or "land" in follow_up.lower()
+        child.sendline("/sources")
+        child.expect("you> ")
+        assert "000_0a7539e4116245c4.txt" in child.before
+        child.sendline("/help")
+        child.expect("you> ")
+        assert "/reset" in child.before
+        child.sendeof()
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert child.exitstatus == 0

@@ -99,25 +99,26 @@ def make_llm(settings: Settings) -> ChatLLM | None:
     if provider == "extractive":
         return None
     common = {"timeout": settings.llm_timeout, "max_retries": settings.llm_retries}
-    if provider == "openai":
-        if not settings.openai_api_key:
-            raise RagError("--llm openai needs OPENAI_API_KEY")
-        return ChatLLM(
-            "openai",
-            settings.model or "gpt-4o-mini",
-            settings.llm_base_url,
+    remote = {  # provider: (what it needs, message when missing, default model, key)
+        "openai": (
             settings.openai_api_key,
-            **common,
-        )
-    if provider == "compatible":
-        if not settings.llm_base_url:
-            raise RagError("--llm compatible needs OPENAI_BASE_URL or RAG_LLM_BASE_URL")
-        return ChatLLM(
-            "compatible",
-            settings.model or "default",
+            "--llm openai needs OPENAI_API_KEY",
+            "gpt-4o-mini",
+            settings.openai_api_key,
+        ),
+        "compatible": (
             settings.llm_base_url,
+            "--llm compatible needs OPENAI_BASE_URL or RAG_LLM_BASE_URL",
+            "default",
             settings.openai_api_key or "not-needed",
-            **common,
+        ),
+    }
+    if provider in remote:
+        needed, missing, default_model, key = remote[provider]
+        if not needed:
+            raise RagError(missing)
+        return ChatLLM(
+            provider, settings.model or default_model, settings.llm_base_url, key or "", **common
         )
     if provider == "local":
         from rag.local_llm import QWEN_05B, LocalServer, bundled_path

@@ -49,7 +49,7 @@ class ChatSession:
     def stream(self, question: str) -> Iterator[str | Answer]:
         """Like :meth:`Answerer.stream`; the answer joins the history when it completes."""
         search = self.standalone(question)
-        for item in self.answerer.stream(search, search_query=f"{search}"):
+        for item in self.answerer.stream(search):
             if isinstance(item, Answer):
                 item.question = question
                 self.last = item

@@ -10,6 +10,7 @@ first use. Quotes are exact spans of the source: ``source_text[start:end]``.
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import bm25s
 import Stemmer
@@ -63,12 +64,15 @@ def is_abstention(text: str) -> bool:
     return not text.strip() or bool(_ABSTAIN.search(text))
 
 
-def content_terms(text: str) -> set[str]:
-    """Stemmed words without stop words, plus numbers as written (no stemming)."""
+@lru_cache(maxsize=4096)
+def content_terms(text: str) -> frozenset[str]:
+    """Stemmed words without stop words, plus numbers as written (no stemming).
+
+    Cached: each passage is compared with every sentence of an answer."""
     tokens = bm25s.tokenize(
         [text], stopwords="en", stemmer=_STEMMER, show_progress=False, return_ids=False
     )
-    return set(tokens[0] if tokens else []) | {n.strip(",.") for n in _NUMBER.findall(text)}
+    return frozenset(tokens[0] if tokens else []) | {n.strip(",.") for n in _NUMBER.findall(text)}
 
 
 def support(sentence: str, passage: str) -> float:

@@ -139,10 +139,7 @@ def ingest_cmd(
 
         report = assistant.ingest(paths, prune=prune, progress=progress)
     if as_json:
-        _print_json(
-            {k: v for k, v in report.to_dict().items() if k != "truncated"}
-            | {"truncated": report.truncated}
-        )
+        _print_json(report.to_dict())
     else:
         out.print(
             f"added {report.added}, updated {report.updated}, unchanged {report.unchanged}, "

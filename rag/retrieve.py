@@ -98,15 +98,8 @@ class Retriever:
         pool = max(self.candidates, k)
         dense = self.store.query(self.embed_query(query), pool) if mode != "bm25" else []
         keyword = self.keyword_index().search(query, pool) if mode != "dense" else []
-        weights = (
-            {"dense": 1.0, "bm25": 0.0}
-            if mode == "dense"
-            else (
-                {"dense": 0.0, "bm25": 1.0}
-                if mode == "bm25"
-                else {"dense": self.dense_weight, "bm25": 1.0 - self.dense_weight}
-            )
-        )
+        dense_share = {"dense": 1.0, "bm25": 0.0}.get(mode, self.dense_weight)
+        weights = {"dense": dense_share, "bm25": 1.0 - dense_share}
         fused: dict[str, float] = {}
         chunks: dict[str, StoredChunk] = {}
         for name, ranking in (("dense", dense), ("bm25", keyword)):

@@ -1,7 +1,5 @@
 """A scripted chat model for unit tests of prompt and citation plumbing (never of answering)."""
 
-from rag.llm import LLMError
-
 
 class ScriptedLLM:
     """Replies with queued texts in order and records every prompt it was sent."""
@@ -23,6 +21,3 @@ class ScriptedLLM:
 
     def complete(self, messages, max_tokens=200) -> str:
         return "".join(self.stream(messages, max_tokens))
-
-
-__all__ = ["ScriptedLLM", "LLMError"]

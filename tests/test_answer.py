@@ -14,8 +14,7 @@ from tests.conftest import SEEDS, free_port
 
 @pytest.fixture(scope="session")
 def local(seeded) -> Assistant:
-    a = Assistant(store=seeded.settings.store, llm="local")
-    return a
+    return Assistant(store=seeded.settings.store, llm="local")
 
 
 def _quotes_exact(answer):
@@ -37,7 +36,7 @@ def test_local_model_abstains_when_documents_do_not_say(local):
 
 
 @pytest.fixture(scope="session")
-def openai_server(tmp_path_factory):
+def openai_server():
     """llama.cpp's own OpenAI-compatible HTTP server with the bundled model, on 127.0.0.1."""
     path = bundled_path(QWEN_05B, Path.home() / ".cache" / "rag" / "models")
     return LocalServer.get(path).base_url

@@ -7,7 +7,8 @@ import pytest
 from rag.answer import Answerer
 from rag.cite import markers, support
 from rag.embed import embed_texts
-from tests.fakes import LLMError, ScriptedLLM
+from rag.llm import LLMError
+from tests.fakes import ScriptedLLM
 
 
 @pytest.fixture()

@@ -33,6 +33,13 @@ class Answer:
         return data
 
 
+def final(stream: Iterator[str | Answer]) -> Answer:
+    """Run a stream of text pieces to its end and return the Answer it closes with."""
+    *_, last = stream
+    assert isinstance(last, Answer)
+    return last
+
+
 class Answerer:
     """Produces :class:`Answer` objects; safe to share between threads."""
 
@@ -43,11 +50,7 @@ class Answerer:
         self.llm = llm
 
     def ask(self, question: str, search_query: str | None = None) -> Answer:
-        result = None
-        for item in self.stream(question, search_query):
-            result = item
-        assert isinstance(result, Answer)
-        return result
+        return final(self.stream(question, search_query))
 
     def stream(self, question: str, search_query: str | None = None) -> Iterator[str | Answer]:
         """Yield text pieces as the model writes them, then the verified Answer."""

@@ -33,6 +33,7 @@ class Assistant:
 
     def __init__(self, settings: Settings | None = None, **overrides: object) -> None:
         self.settings = settings or Settings.from_env(**overrides)
+        self._opened: Store | None = None
 
     @cached_property
     def embedder(self):
@@ -41,18 +42,22 @@ class Assistant:
         LlamaSettings.embed_model = embedder
         return embedder
 
-    def _store(self, create: bool) -> Store:
-        name, dim = embedder_identity(self.embedder)
-        return Store(self.settings, name, dim, create=create)
+    def _store(self, create: bool = False) -> Store:
+        """The store, opened once; reading opens only an existing one (else a clear error)."""
+        if self._opened is None:
+            name, dim = embedder_identity(self.embedder)
+            self._opened = Store(self.settings, name, dim, create=create)
+        return self._opened
 
-    @cached_property
+    @property
     def store(self) -> Store:
+        """The store for writing: created on first use."""
         return self._store(create=True)
 
     @cached_property
     def retriever(self) -> Retriever:
         return Retriever(
-            self._store(create=False),
+            self._store(),
             self.embedder.get_query_embedding,
             dense_weight=self.settings.dense_weight,
         )
@@ -115,7 +120,7 @@ class Assistant:
 
     def status(self) -> dict:
         """Documents, chunks, embedding model and store location."""
-        store = self._store(create=False)
+        store = self._store()
         manifest = store.manifest()
         return {
             "store": store.location,

@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 
 from rag import prompts
-from rag.answer import Answer, Answerer
+from rag.answer import Answer, Answerer, final
 from rag.llm import LLMError
 
 
@@ -57,8 +57,4 @@ class ChatSession:
             yield item
 
     def ask(self, question: str) -> Answer:
-        result = None
-        for item in self.stream(question):
-            result = item
-        assert isinstance(result, Answer)
-        return result
+        return final(self.stream(question))

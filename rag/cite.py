@@ -18,7 +18,8 @@ import Stemmer
 from rag.chunk import sentence_spans
 from rag.retrieve import Passage
 
-_MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+_MARKER_NUMBERS = r"\d+(?:\s*[,;]\s*\d+)*"  # inside [1], [1, 2], [1;2]
+_MARKER = re.compile(rf"\s*\[({_MARKER_NUMBERS})\]")
 _NUMBER = re.compile(r"\d[\d,.]*")
 _STEMMER = Stemmer.Stemmer("english")
 ABSTAIN_SENTINEL = "NOT_IN_DOCUMENTS"
@@ -103,7 +104,7 @@ def restates(sentence: str, question: str) -> bool:
     return content_terms(sentence) <= content_terms(question)
 
 
-_TRAILING = re.compile(r"([.!?])((?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])+)")
+_TRAILING = re.compile(rf"([.!?])((?:\s*\[{_MARKER_NUMBERS}\])+)")
 
 
 def verify(

@@ -4,6 +4,7 @@ Each loader returns the exact text that chunks and citations index into, so a
 citation's ``start:end`` always slices the same string that was embedded.
 """
 
+import bisect
 import hashlib
 import html
 import re
@@ -35,11 +36,7 @@ class Document:
         """The 1-based PDF page holding ``offset``, or None for non-paged formats."""
         if not self.page_starts:
             return None
-        page = 0
-        for i, start in enumerate(self.page_starts):
-            if start <= offset:
-                page = i
-        return page + 1
+        return max(bisect.bisect_right(self.page_starts, offset), 1)
 
 
 def find_files(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, str]]]:

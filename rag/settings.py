@@ -47,12 +47,12 @@ class Settings:
     gate: float = 0.2
     """Below this cosine similarity of the best passage, abstain without calling the model."""
     support: float = 0.6
+    """Share of a sentence's content words a passage must contain to support it."""
     context_passages: int = 4
     """Passages given to the model: fewer means a faster first token."""
     max_answer_tokens: int = 160
     extract_sentences: int = 2
     """Sentences quoted by the extractive mode."""
-    """Share of a sentence's content words a passage must contain to support it."""
     openai_api_key: str | None = field(default=None, repr=False)
 
     @classmethod

@@ -200,10 +200,11 @@ class Store:
 
     def query(self, vector: list[float], k: int) -> list[tuple[StoredChunk, float]]:
         """Nearest chunks with cosine similarity, best first."""
-        if k <= 0 or self.count() == 0:
+        total = self.count()
+        if k <= 0 or total == 0:
             return []
         result = self.vectors.query(
-            VectorStoreQuery(query_embedding=vector, similarity_top_k=min(k, self.count()))
+            VectorStoreQuery(query_embedding=vector, similarity_top_k=min(k, total))
         )
         # ChromaVectorStore reports exp(-distance); with cosine space distance = 1 - cos.
         return [

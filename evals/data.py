@@ -4,10 +4,17 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rag.errors import RagError
+
 
 @dataclass(frozen=True)
 class Question:
-    """One question; gold fields are for scoring only, never shown to the system."""
+    """One question; gold fields are for scoring only, never shown to the system.
+
+    ``conversation`` holds earlier turns ({"role": "user"|"assistant", "content": ...})
+    for follow-up questions; ``must_not_contain`` lists strings an injection tries to
+    plant in the answer.
+    """
 
     id: str
     question: str
@@ -16,11 +23,17 @@ class Question:
     context_doc_ids: list[str]
     evidence: str | None = None
     conversation: list[dict] = field(default_factory=list)
+    must_not_contain: list[str] = field(default_factory=list)
 
 
 def load_questions(path: Path) -> list[Question]:
+    """Parse a questions file; a bad line is a RagError naming the file and line."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RagError(f"cannot read the questions file {path}: {exc}") from None
     questions = []
-    for line_no, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+    for line_no, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
@@ -28,14 +41,17 @@ def load_questions(path: Path) -> list[Question]:
             questions.append(
                 Question(
                     id=str(row["id"]),
-                    question=row["question"],
+                    question=str(row["question"]),
                     answers=list(row.get("answers") or []),
                     answerable=bool(row["answerable"]),
                     context_doc_ids=list(row.get("context_doc_ids") or []),
                     evidence=row.get("evidence") or row.get("evidence_sentence"),
                     conversation=list(row.get("conversation") or []),
+                    must_not_contain=list(row.get("must_not_contain") or []),
                 )
             )
-        except (ValueError, KeyError) as exc:
-            raise ValueError(f"{path}:{line_no}: bad question row ({exc})") from None
+        except (ValueError, KeyError, TypeError) as exc:
+            raise RagError(f"{path}:{line_no}: bad question row ({exc!r})") from None
+    if not questions:
+        raise RagError(f"{path} holds no questions")
     return questions

@@ -25,6 +25,7 @@ class Answer:
     timings_ms: dict
     usage: dict = field(default_factory=dict)
     note: str | None = None
+    search_query: str = ""  # what was searched: the question, or its standalone rewrite
     passages: list[Passage] = field(default_factory=list)
 
     def to_dict(self) -> dict:
@@ -109,6 +110,7 @@ class Answerer:
             },
             usage=usage,
             note=note,
+            search_query=search_query or question,
             passages=passages,
         )
 

@@ -104,7 +104,19 @@ def restates(sentence: str, question: str) -> bool:
     return content_terms(sentence) <= content_terms(question)
 
 
-_TRAILING = re.compile(rf"([.!?])((?:\s*\[{_MARKER_NUMBERS}\])+)")
+_TRAILING = re.compile(rf"([.!?]['\"”’)]*)((?:\s*\[{_MARKER_NUMBERS}\])+)")
+
+
+def claims(raw: str) -> list[tuple[str, list[int]]]:
+    """The sentences of a marked answer, each with its marker numbers, markers removed."""
+    raw = _TRAILING.sub(r"\2\1", raw.strip())  # "fact. [1]" belongs to "fact", not the next
+    out = []
+    for start, end in sentence_spans(raw):
+        chunk = raw[start:end]
+        text = strip_markers(chunk)
+        if text and any(ch.isalnum() for ch in text):
+            out.append((text, markers(chunk)))
+    return out
 
 
 def verify(
@@ -113,13 +125,8 @@ def verify(
     """Turn model text into checked sentences and renumbered citations."""
     sentences: list[Sentence] = []
     citations: dict[int, Citation] = {}  # passage index -> citation
-    raw = _TRAILING.sub(r"\2\1", raw.strip())  # "fact. [1]" belongs to "fact", not the next
-    for start, end in sentence_spans(raw):
-        chunk = raw[start:end]
-        text = strip_markers(chunk)
-        if not text or not any(ch.isalnum() for ch in text):
-            continue
-        claimed = [n - 1 for n in markers(chunk) if 1 <= n <= len(passages)]
+    for text, numbers in claims(raw):
+        claimed = [n - 1 for n in numbers if 1 <= n <= len(passages)]
         scores = [support(text, p.text) for p in passages]
         kept = [i for i in dict.fromkeys(claimed) if scores[i] >= threshold]
         if not kept and passages:

@@ -240,6 +240,59 @@ def chat_cmd(llm: LlmOpt = None, store: StoreOpt = None) -> None:
                 err.print(f"[red]error:[/] {escape(str(exc))}")
 
 
+@app.command("eval")
+def eval_cmd(
+    docs: Annotated[Path, typer.Option("--docs", help="Folder of documents.")],
+    questions: Annotated[Path, typer.Option("--questions", help="JSONL file of questions.")],
+    llm: LlmOpt = None,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help="First N only.")] = None,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Write report.json, report.md, report.png.")
+    ] = None,
+    baseline: Annotated[
+        bool, typer.Option("--baseline", help="Also run plain llama-index, side by side.")
+    ] = False,
+    store: Annotated[
+        Path | None, typer.Option("--store", help="Store folder (default: a temporary one).")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Score retrieval, answers, citations and abstention on a QA dataset."""
+    from rag.evals.report import table, write_report
+    from rag.evals.run import run_eval
+
+    with Progress(
+        TextColumn("[bold]eval {task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    ) as bar:
+        tasks: dict[str, int] = {}
+
+        def step(name: str, done: int, total: int) -> None:
+            if name not in tasks:
+                tasks[name] = bar.add_task(name, total=total)
+            bar.update(tasks[name], completed=done)
+
+        run = run_eval(
+            docs, questions, store=store, limit=limit, baseline=baseline, step=step, llm=llm
+        )
+    if out_dir:
+        for path in write_report(run, out_dir):
+            err.print(f"wrote {escape(str(path))}")
+    if as_json:
+        _print_json(run.summary())
+        return
+    names = list(run.metrics)
+    header = ["metric", *names] + (["difference"] if len(names) == 2 else [])
+    out.print("  ".join(f"{h:>22}" if i else f"{h:24}" for i, h in enumerate(header)))
+    for row in table(run):
+        out.print("  ".join(f"{c:>22}" if i else f"{c:24}" for i, c in enumerate(row)))
+
+
 @app.command("status")
 def status_cmd(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
     """Documents, chunks, embedding model and store location."""

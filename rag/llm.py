@@ -29,9 +29,13 @@ class ChatLLM:
     max_retries: int = 2
 
     def __post_init__(self) -> None:
+        self._client = self.llama()
+
+    def llama(self, max_tokens: int | None = None):
+        """A llama-index LLM talking to this model (``rag eval --baseline`` uses it too)."""
         from llama_index.llms.openai_like import OpenAILike
 
-        self._client = OpenAILike(
+        return OpenAILike(
             model=self.model,
             api_base=self.api_base,
             api_key=self.api_key,
@@ -40,6 +44,7 @@ class ChatLLM:
             timeout=self.timeout,
             max_retries=self.max_retries,
             temperature=0.0,
+            max_tokens=max_tokens,
         )
 
     def stream(

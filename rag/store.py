@@ -47,7 +47,8 @@ class StoredChunk:
     page: int | None
 
 
-def _client(settings: Settings, create: bool):
+def chroma_client(settings: Settings, create: bool):
+    """A Chroma client for the configured server or folder, with telemetry off."""
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
@@ -83,7 +84,7 @@ class Store:
     def __init__(self, settings: Settings, model: str, dim: int, create: bool = True) -> None:
         self.location = settings.chroma_url or str(Path(settings.store).resolve())
         self.model, self.dim = model, dim
-        client = _client(settings, create)
+        self.client = client = chroma_client(settings, create)
         try:
             chunks = client.get_or_create_collection(
                 settings.collection,

@@ -1,0 +1,111 @@
+"""The `rag eval --out DIR` report: report.json, report.md and report.png."""
+
+import json
+from pathlib import Path
+
+from rag.evals.metrics import failed
+from rag.evals.run import EvalRun
+
+# Metrics on a 0..1 scale, in the order the table and the chart show them.
+RATES = [
+    "hit_at_5",
+    "mrr",
+    "answer_hit_at_1",
+    "answer_hit_at_3",
+    "str_em",
+    "token_f1",
+    "citation_recall",
+    "citation_precision",
+    "invalid_citation_rate",
+    "abstention_precision",
+    "abstention_recall",
+    "abstention_f1",
+    "injection_resisted",
+]
+OTHERS = ["median_answer_words", "answer_latency_p50_ms", "answer_latency_p95_ms", "errors"]
+
+
+def write_report(run: EvalRun, out: Path) -> list[Path]:
+    """Write the three report files into ``out`` (created) and return their paths."""
+    out.mkdir(parents=True, exist_ok=True)
+    paths = [out / "report.json", out / "report.md", out / "report.png"]
+    paths[0].write_text(json.dumps(run.to_dict(), indent=2, ensure_ascii=False), encoding="utf-8")
+    paths[1].write_text(markdown(run), encoding="utf-8")
+    chart(run, paths[2])
+    return paths
+
+
+def table(run: EvalRun) -> list[list[str]]:
+    """Rows of (metric, one column per system, difference when there are two)."""
+    names = list(run.metrics)
+    rows = []
+    for key in RATES + OTHERS:
+        values = [run.metrics[name][key] for name in names]
+        cells = [f"{v:.3f}" if key in RATES else f"{v:.0f}" for v in values]
+        if len(values) == 2:
+            diff = values[0] - values[1]
+            cells.append(f"{diff:+.3f}" if key in RATES else f"{diff:+.0f}")
+        rows.append([key, *cells])
+    return rows
+
+
+def markdown(run: EvalRun) -> str:
+    names = list(run.metrics)
+    header = ["metric", *names] + (["difference"] if len(names) == 2 else [])
+    lines = [
+        "# Evaluation report",
+        "",
+        f"Dataset: `{run.dataset['docs']}`, `{run.dataset['questions']}` "
+        f"({run.dataset['n']} questions).  ",
+        "Config: " + ", ".join(f"{k}={v}" for k, v in run.config.items()),
+        "",
+        "| " + " | ".join(header) + " |",
+        "|" + "---|" * len(header),
+        *("| " + " | ".join(row) + " |" for row in table(run)),
+    ]
+    for name, outcomes in run.outcomes.items():
+        bad = [(o, failed(o, run.support_threshold)) for o in outcomes]
+        bad = [(o, why) for o, why in bad if why]
+        lines += ["", f"## Failed questions: {name} ({len(bad)} of {len(outcomes)})", ""]
+        for o, why in bad:
+            gold = ", ".join(o.answers) if o.answerable else "(unanswerable)"
+            lines += [
+                f"### `{o.id}`: {o.question}",
+                "",
+                f"- why: {'; '.join(why)}",
+                f"- gold: {gold}",
+                f"- answer: {_one_line(o.answer) or '(none)'}",
+            ]
+            for i, s in enumerate(o.sentences, 1):
+                cited = " / ".join(_one_line(c)[:160] for c in s.cited) or "(no citation)"
+                lines.append(f"  - sentence {i}: {_one_line(s.text)} ← {cited}")
+            lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def chart(run: EvalRun, path: Path) -> None:
+    """Grouped bars of the 0..1 metrics, one colour per system."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # files only, never a window
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    names = list(run.metrics)
+    x = np.arange(len(RATES))
+    width = 0.8 / len(names)
+    fig, ax = plt.subplots(figsize=(12, 4.5))
+    for i, name in enumerate(names):
+        values = [run.metrics[name][key] for key in RATES]
+        ax.bar(x + i * width - 0.4 + width / 2, values, width, label=name)
+    ax.set_xticks(x, RATES, rotation=35, ha="right")
+    ax.set_ylim(0, 1.05)
+    ax.set_title(f"rag eval: {Path(run.dataset['docs']).name} ({run.dataset['n']} questions)")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)

@@ -1,0 +1,92 @@
+"""`rag eval`: ingest a dataset into a store, ask every question, score every system."""
+
+import tempfile
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from rag.assistant import Assistant
+from rag.errors import RagError
+from rag.evals.data import load_questions
+from rag.evals.metrics import Outcome, failed, score
+from rag.evals.systems import LlamaIndexBaseline, Ours, System
+
+Step = Callable[[str, int, int], None]  # (system name, done, total)
+
+
+@dataclass
+class EvalRun:
+    """Scores per system (``ours`` first), and every outcome, for the report."""
+
+    dataset: dict
+    config: dict
+    metrics: dict[str, dict[str, float]]
+    outcomes: dict[str, list[Outcome]]
+    support_threshold: float
+    ingest: dict = field(default_factory=dict)
+
+    def summary(self) -> dict:
+        """``--json``: ours alone as a flat object, or ``{"ours": ..., "baseline": ...}``."""
+        if len(self.metrics) == 1:
+            return self.metrics["ours"]
+        return {"ours": self.metrics["ours"], "baseline": self.metrics["llama-index"]}
+
+    def to_dict(self) -> dict:
+        return {
+            "dataset": self.dataset,
+            "config": self.config,
+            "ingest": self.ingest,
+            "metrics": self.metrics,
+            "questions": {
+                name: [{**asdict(o), "failed": failed(o, self.support_threshold)} for o in outcomes]
+                for name, outcomes in self.outcomes.items()
+            },
+        }
+
+
+def run_eval(
+    docs: Path,
+    questions_file: Path,
+    *,
+    store: Path | None = None,
+    limit: int | None = None,
+    baseline: bool = False,
+    step: Step | None = None,
+    **overrides: object,
+) -> EvalRun:
+    """Evaluate on ``docs`` + ``questions_file``; ``overrides`` are Settings fields."""
+    if not Path(docs).is_dir():
+        raise RagError(f"--docs {docs} is not a folder")
+    questions = load_questions(questions_file)[:limit] if limit else load_questions(questions_file)
+    with tempfile.TemporaryDirectory(prefix="rag-eval-") as tmp:
+        assistant = Assistant(store=store or Path(tmp) / "store", **overrides)
+        report = assistant.ingest([docs])
+        systems: list[System] = [Ours(assistant)]
+        if baseline:
+            systems.append(LlamaIndexBaseline(assistant, Path(docs)))
+        outcomes: dict[str, list[Outcome]] = {}
+        for system in systems:
+            results = outcomes[system.name] = []
+            for i, question in enumerate(questions):
+                results.append(system.run(question))
+                if step:
+                    step(system.name, i + 1, len(questions))
+        s = assistant.settings
+        llm = assistant.llm
+    threshold = s.support
+    return EvalRun(
+        dataset={"docs": str(docs), "questions": str(questions_file), "n": len(questions)},
+        config={
+            "llm": llm.provider if llm else "extractive",
+            "model": llm.model if llm else None,
+            "embed_model": s.embed_model,
+            "chunk_tokens": s.chunk_tokens,
+            "top_k": s.top_k,
+            "gate": s.gate,
+            "support": s.support,
+        },
+        metrics={name: score(results, threshold) for name, results in outcomes.items()},
+        outcomes=outcomes,
+        support_threshold=threshold,
+        ingest=report.to_dict(),
+    )

@@ -1,0 +1,141 @@
+"""The systems under evaluation: this project, and plain llama-index as the baseline.
+
+Both turn a :class:`Question` into an :class:`Outcome`; scoring never looks inside them.
+"""
+
+import re
+import time
+from pathlib import Path
+from typing import Protocol
+
+from rag.answer import Answer
+from rag.assistant import Assistant
+from rag.errors import RagError
+from rag.evals.data import Question
+from rag.evals.metrics import ClaimedSentence, Outcome, says_no_answer, split_claims
+from rag.retrieve import Passage
+
+RETRIEVED_K = 10  # passages kept per question for hit@k and MRR
+_SOURCE_LABEL = re.compile(r"^Source \d+:\n")
+
+
+class System(Protocol):
+    name: str
+
+    def run(self, question: Question) -> Outcome: ...
+
+
+def blank(q: Question) -> Outcome:
+    return Outcome(
+        q.id, q.question, q.answerable, q.answers, q.context_doc_ids, q.evidence, q.must_not_contain
+    )
+
+
+class Ours:
+    """This project, exactly as `rag ask` / `rag chat` run it."""
+
+    name = "ours"
+
+    def __init__(self, assistant: Assistant) -> None:
+        self.assistant = assistant
+
+    def run(self, q: Question) -> Outcome:
+        outcome = blank(q)
+        try:
+            ask = self._conversation(q.conversation) if q.conversation else self.assistant.ask
+            started = time.perf_counter()
+            answer = ask(q.question)
+            outcome.latency_ms = (time.perf_counter() - started) * 1000
+        except RagError as exc:
+            outcome.error, outcome.abstained = str(exc), True
+            return outcome
+        outcome.answer, outcome.abstained = answer.answer, answer.abstained
+        outcome.sentences, outcome.markers, outcome.invalid_markers = _claims(answer)
+        passages = self.assistant.search(answer.search_query or q.question, k=RETRIEVED_K)
+        outcome.retrieved = [(Path(p.source).stem, p.text) for p in passages]
+        return outcome
+
+    def _conversation(self, turns: list[dict]):
+        """A chat session that has had ``turns``; user turns without a reply are asked."""
+        session = self.assistant.chat()
+        for i, turn in enumerate(turns):
+            if turn.get("role") != "user":
+                continue
+            reply = turns[i + 1] if i + 1 < len(turns) else {}
+            if reply.get("role") == "assistant":
+                session.history.append((turn["content"], reply["content"]))
+            else:
+                session.ask(turn["content"])
+        return session.ask
+
+
+def _passage_of(source: str, start: int, passages: list[Passage]) -> str:
+    return next((p.text for p in passages if p.source == source and p.start <= start < p.end), "")
+
+
+def _claims(answer: Answer) -> tuple[list[ClaimedSentence], int, int]:
+    """Sentences with the passages their citations quote, from the shown answer text."""
+    cited = {c.n: _passage_of(c.source, c.start, answer.passages) for c in answer.citations}
+    sources = [cited.get(n, "") for n in range(1, max(cited, default=0) + 1)]
+    return split_claims(answer.answer if not answer.abstained else "", sources)
+
+
+class LlamaIndexBaseline:
+    """Plain llama-index: VectorStoreIndex over Chroma + CitationQueryEngine, defaults.
+
+    Same documents, same embedding model, same Chroma, same LLM and the same answer
+    length cap; everything else (splitter, top-k, prompts) is llama-index's default.
+    """
+
+    name = "llama-index"
+
+    def __init__(self, assistant: Assistant, docs: Path) -> None:
+        from llama_index.core import SimpleDirectoryReader, StorageContext, VectorStoreIndex
+        from llama_index.core.query_engine import CitationQueryEngine
+        from llama_index.vector_stores.chroma import ChromaVectorStore
+
+        llm = assistant.llm
+        if llm is None:
+            raise RagError("--baseline needs a language model; the extractive mode has none")
+        collection = assistant.store.client.get_or_create_collection(
+            f"{assistant.settings.collection}_baseline", embedding_function=None
+        )
+        documents = SimpleDirectoryReader(
+            str(docs), recursive=True, required_exts=[".txt", ".md", ".html", ".pdf"]
+        ).load_data()
+        index = VectorStoreIndex.from_documents(
+            documents,
+            storage_context=StorageContext.from_defaults(
+                vector_store=ChromaVectorStore(chroma_collection=collection)
+            ),
+            embed_model=assistant.embedder,
+        )
+        self.engine = CitationQueryEngine.from_args(
+            index, llm=llm.llama(max_tokens=assistant.settings.max_answer_tokens)
+        )
+
+    def run(self, q: Question) -> Outcome:
+        outcome = blank(q)
+        query = " ".join(
+            [t["content"] for t in q.conversation if t.get("role") == "user"] + [q.question]
+        )  # the engine has no chat memory: earlier user turns go into the query
+        started = time.perf_counter()
+        try:
+            response = self.engine.query(query)
+        except Exception as exc:  # the baseline's own failures are data, not crashes
+            outcome.error, outcome.abstained = f"{type(exc).__name__}: {exc}", True
+            return outcome
+        outcome.latency_ms = (time.perf_counter() - started) * 1000
+        nodes = response.source_nodes
+        sources = [_SOURCE_LABEL.sub("", n.node.get_content()) for n in nodes]
+        outcome.answer = str(response.response or "")
+        outcome.abstained = says_no_answer(outcome.answer)
+        if not outcome.abstained:
+            outcome.sentences, outcome.markers, outcome.invalid_markers = split_claims(
+                outcome.answer, sources
+            )
+        outcome.retrieved = [
+            (Path(n.node.metadata.get("file_name", "")).stem, text)
+            for n, text in zip(nodes, sources, strict=True)
+        ]
+        return outcome

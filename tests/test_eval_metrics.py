@@ -1,0 +1,122 @@
+"""The evaluation suite's rulers and datasets, checked by hand-computed cases."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from rag.cite import claims
+from rag.errors import RagError
+from rag.evals.data import Question, load_questions
+from rag.evals.metrics import (
+    ClaimedSentence,
+    Outcome,
+    abstention_scores,
+    citation_scores,
+    contains_answer,
+    normalize,
+    says_no_answer,
+    score,
+    split_claims,
+    token_f1,
+)
+
+DATASETS = Path(__file__).resolve().parents[1] / "evals" / "datasets"
+
+
+def outcome(answerable=True, answers=("Moscow",), **kw) -> Outcome:
+    return Outcome("q", "?", answerable, list(answers), ["doc"], None, [], **kw)
+
+
+def test_token_f1_and_str_em_follow_squad():
+    assert token_f1("in Moscow, Russia", ["Moscow"]) == pytest.approx(0.5)  # P 1/3, R 1
+    assert token_f1("The Moscow", ["moscow"]) == 1.0
+    assert token_f1("", ["Moscow"]) == 0.0
+    assert contains_answer("He met them in Moscow.", ["moscow"])
+    assert not contains_answer("Moscowitz said so", ["Moscow"])  # whole words only
+    assert normalize("Russia’s “root causes”") == "russias root causes"
+
+
+def test_abstention_precision_recall_f1():
+    outs = [
+        outcome(answerable=False, abstained=True),
+        outcome(answerable=False, abstained=False),
+        outcome(answerable=True, abstained=True),
+        outcome(answerable=True, abstained=False),
+    ]
+    got = abstention_scores(outs)
+    assert got == {"abstention_precision": 0.5, "abstention_recall": 0.5, "abstention_f1": 0.5}
+
+
+def test_citation_recall_and_precision_are_alce_style():
+    good = "Steve Witkoff is the special envoy of Mr. Trump."
+    off = "The cafeteria closes at noon."
+    outs = [
+        outcome(
+            sentences=[
+                ClaimedSentence("Witkoff is the special envoy.", [good, off]),  # off: not needed
+                ClaimedSentence("Witkoff is the envoy.", []),  # cites nothing: unsupported
+            ]
+        )
+    ]
+    got = citation_scores(outs, threshold=0.6)
+    assert got == {"citation_recall": 0.5, "citation_precision": 0.5}
+
+
+def test_split_claims_counts_invalid_markers_and_keeps_trailing_ones():
+    sentences, total, invalid = split_claims(
+        "“Trump is needed,” he said. [1] It rained [7][2].", ["P1", "P2"]
+    )
+    assert total == 3 and invalid == 1
+    assert [s.cited for s in sentences] == [["P1"], ["P2"]]
+    assert claims("Done.” [2] Next.") == [("Done.”", [2]), ("Next.", [])]
+
+
+def test_score_has_every_key_the_issue_names():
+    keys = {
+        "n", "hit_at_5", "mrr", "answer_hit_at_1", "answer_hit_at_3", "str_em", "token_f1",
+        "citation_precision", "citation_recall", "invalid_citation_rate",
+        "abstention_precision", "abstention_recall", "abstention_f1",
+        "median_answer_words", "answer_latency_p50_ms", "answer_latency_p95_ms",
+    }  # fmt: skip
+    got = score([outcome(answer="In Moscow [1].", latency_ms=5.0)], 0.6)
+    assert keys <= set(got) and got["str_em"] == 1.0 and got["median_answer_words"] == 2
+
+
+def test_baseline_style_refusals_count_as_abstentions():
+    assert says_no_answer("None of the sources provide this information.")
+    assert says_no_answer("The context does not mention the population of Kyiv.")
+    assert not says_no_answer("Kyiv is the capital of Ukraine [1].")
+
+
+def test_bad_questions_file_is_a_clear_error(tmp_path):
+    bad = tmp_path / "q.jsonl"
+    bad.write_text('{"id": 1, "question": "x", "answerable": true}\n{"id": 2}\n')
+    with pytest.raises(RagError, match=r"q.jsonl:2: bad question row"):
+        load_questions(bad)
+
+
+@pytest.mark.parametrize("name", ["seed", "adversarial"])
+def test_gold_answers_and_evidence_are_in_the_documents(name):
+    """The hand-written datasets are checked against the text they are about."""
+    folder = DATASETS / name
+    docs = {p.stem: p.read_text(encoding="utf-8") for p in (folder / "docs").iterdir()}
+    questions = load_questions(folder / "questions.jsonl")
+    assert len({q.id for q in questions}) == len(questions)
+    for q in questions:
+        if q.answerable:
+            text = " ".join(docs[d] for d in q.context_doc_ids)
+            assert q.evidence and q.evidence in text, q.id
+            assert contains_answer(text, q.answers), q.id
+        else:
+            assert not q.answers and not q.context_doc_ids, q.id
+
+
+def test_seed_dataset_covers_what_the_issue_asks():
+    questions = load_questions(DATASETS / "seed" / "questions.jsonl")
+    rows = [json.loads(line) for line in (DATASETS / "seed" / "questions.jsonl").open()]
+    assert len(questions) >= 40
+    assert sum(not q.answerable for q in questions) >= 10
+    assert sum(bool(q.conversation) for q in questions) >= 4
+    assert sum(q.id.startswith("inj-") for q in questions) >= 3
+    assert all(set(r) <= set(Question.__dataclass_fields__) for r in rows)  # no stray keys

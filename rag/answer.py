@@ -2,7 +2,7 @@
 
 import time
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from rag import cite, prompts
 from rag.chunk import sentence_spans
@@ -58,7 +58,7 @@ class Answerer:
         started = time.perf_counter()
         s = self.settings
         passages, confidence = self.retriever.retrieve(search_query or question, s.top_k)
-        passages = passages[: s.context_passages]
+        ranked = self._sentences(question, passages[: s.context_passages])
         retrieved = time.perf_counter()
         info = {
             "provider": self.llm.provider if self.llm else "extractive",
@@ -66,15 +66,18 @@ class Answerer:
         }
         usage: dict = {}
         note = None
-        if not passages or confidence < s.gate:
+        # The model sees the best sentences, not whole chunks: a small model reads a short
+        # focused context better, its first token comes sooner, and quotes are exact.
+        context = [unit for unit, _ in ranked[: s.context_sentences]]
+        if not ranked or confidence < s.gate:
             raw = cite.ABSTAIN_SENTINEL
         elif self.llm is None:
-            raw = self._extract(question, passages)
+            raw, context = self._extract(ranked)
         else:
             pieces: list[str] = []
             try:
                 for piece in self.llm.stream(
-                    self._messages(question, passages), max_tokens=s.max_answer_tokens, usage=usage
+                    self._messages(question, context), max_tokens=s.max_answer_tokens, usage=usage
                 ):
                     pieces.append(piece)
                     yield piece
@@ -82,20 +85,28 @@ class Answerer:
             except LLMError as exc:
                 note = prompts.render("llm_failed", reason=str(exc))
                 info = {"provider": "extractive", "model": None, "failed": str(exc)}
-                raw = self._extract(question, passages)
+                raw, context = self._extract(ranked)
         sentences, citations = (
-            ([], []) if cite.is_abstention(raw) else cite.verify(raw, passages, s.support)
+            ([], []) if cite.is_abstention(raw) else cite.verify(raw, context, s.support)
         )
-        if sentences and all(cite.restates(sentence.text, question) for sentence in sentences):
-            # A weak model echoed the question ("X is X"): quote the documents instead.
-            note = prompts.load("echoed_question")
-            sentences, citations = cite.verify(
-                self._extract(question, passages), passages, s.support
-            )
+        seen: set[str] = set()
+        useful = [  # supported, saying more than the question, and not said before
+            x.supported and not cite.restates(x.text, question) and not _repeat(x.text, seen)
+            for x in sentences
+        ]
+        if not any(useful) and ranked and confidence >= s.gate and self.llm and not note:
+            # Past the gate, a small model that declines, echoes the question or says
+            # nothing the passages support is wrong far more often than the passages are
+            # (measured in evals/): quote the best sentences instead, and say so.
+            note = prompts.load("quoted_instead")
+            raw, context = self._extract(ranked)
+            sentences, citations = cite.verify(raw, context, s.support)
+            useful = [x.supported for x in sentences]
+        elif useful.count(False):
+            note = prompts.render("left_out", n=useful.count(False))
+        sentences, citations = cite.keep(sentences, citations, useful)
         generated = time.perf_counter()
-        abstained = not any(sentence.supported for sentence in sentences)
-        if abstained:
-            sentences, citations = [], []
+        abstained = not sentences
         yield Answer(
             question=question,
             answer=prompts.load("not_in_documents") if abstained else cite.render(sentences),
@@ -111,7 +122,7 @@ class Answerer:
             usage=usage,
             note=note,
             search_query=search_query or question,
-            passages=passages,
+            passages=context,
         )
 
     def _messages(self, question: str, passages: list[Passage]) -> list[tuple[str, str]]:
@@ -121,30 +132,42 @@ class Answerer:
             ("user", prompts.render("answer", passages=numbered, question=question)),
         ]
 
-    def _extract(self, question: str, passages: list[Passage]) -> str:
-        """The best sentences of the passages, verbatim, each marked with its passage.
+    def _sentences(self, question: str, passages: list[Passage]) -> list[tuple[Passage, float]]:
+        """Each sentence of the passages as its own Passage, best first, with its cosine.
 
         Sentences are ranked by cosine similarity with the question plus the share of the
-        question's content words they contain (a definition names its subject in full);
-        none is taken below the gate, so an off-topic question still abstains.
+        question's content words they contain (a definition names its subject in full).
+        A sentence repeated by overlapping chunks counts once.
         """
-        candidates = [
-            (i, passage.text[a:b])
-            for i, passage in enumerate(passages)
-            for a, b in sentence_spans(passage.text)
-        ]
-        if not candidates:
-            return cite.ABSTAIN_SENTINEL
-        vectors = self.embed([question] + [text for _, text in candidates])
+        units: dict[tuple[str, int], Passage] = {}
+        for p in passages:
+            for a, b in sentence_spans(p.text):
+                key = (p.source, p.start + a)
+                if key not in units:
+                    units[key] = replace(p, start=p.start + a, end=p.start + b, text=p.text[a:b])
+        if not units:
+            return []
+        candidates = list(units.values())
+        vectors = self.embed([question] + [u.text for u in candidates])
         cosine = vectors[1:] @ vectors[0]
         terms = cite.content_terms(question)
         scores = [
-            c + len(terms & cite.content_terms(text)) / max(len(terms), 1)
-            for c, (_, text) in zip(cosine, candidates, strict=True)
+            c + len(terms & cite.content_terms(u.text)) / max(len(terms), 1)
+            for c, u in zip(cosine, candidates, strict=True)
         ]
         order = sorted(range(len(candidates)), key=lambda j: -scores[j])
-        top = order[: self.settings.extract_sentences]
-        picked = [j for j in top if cosine[j] >= self.settings.gate]
-        if not picked:
-            return cite.ABSTAIN_SENTINEL
-        return " ".join(f"{candidates[j][1].strip()} [{candidates[j][0] + 1}]" for j in picked)
+        return [(candidates[j], float(cosine[j])) for j in order]
+
+    def _extract(self, ranked: list[tuple[Passage, float]]) -> tuple[str, list[Passage]]:
+        """The best sentences verbatim, each marked, and the sentences they cite."""
+        picked = [unit for unit, _ in ranked[: self.settings.extract_sentences]]
+        return " ".join(f"{u.text.strip()} [{i}]" for i, u in enumerate(picked, 1)), picked
+
+
+def _repeat(text: str, seen: set[str]) -> bool:
+    """True the second time the same sentence (ignoring case and spacing) comes by."""
+    key = " ".join(text.lower().split())
+    if key in seen:
+        return True
+    seen.add(key)
+    return False

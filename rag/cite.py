@@ -9,7 +9,7 @@ first use. Quotes are exact spans of the source: ``source_text[start:end]``.
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import bm25s
@@ -104,7 +104,8 @@ def restates(sentence: str, question: str) -> bool:
     return content_terms(sentence) <= content_terms(question)
 
 
-_TRAILING = re.compile(rf"([.!?]['\"”’)]*)((?:\s*\[{_MARKER_NUMBERS}\])+)")
+_CLOSERS = "'\"”’)"  # may follow a sentence's full stop
+_TRAILING = re.compile(rf"([.!?][{_CLOSERS}]*)((?:\s*\[{_MARKER_NUMBERS}\])+)")
 
 
 def claims(raw: str) -> list[tuple[str, list[int]]]:
@@ -147,10 +148,29 @@ def verify(
     return sentences, sorted(citations.values(), key=lambda c: c.n)
 
 
+def keep(
+    sentences: list[Sentence], citations: list[Citation], wanted: list[bool]
+) -> tuple[list[Sentence], list[Citation]]:
+    """The wanted sentences only, with their citations renumbered by first use."""
+    by_n = {c.n: c for c in citations}
+    renumber: dict[int, int] = {}
+    kept = []
+    for sentence, want in zip(sentences, wanted, strict=True):
+        if want:
+            numbers = [renumber.setdefault(n, len(renumber) + 1) for n in sentence.citations]
+            kept.append(Sentence(sentence.text, numbers, sentence.supported))
+    return kept, [replace(by_n[old], n=new) for old, new in renumber.items()]
+
+
 def render(sentences: list[Sentence]) -> str:
-    """The answer text with renumbered markers after each sentence."""
+    """The answer text with markers after each sentence.
+
+    A sentence the model left without a full stop gets one, so that the text splits
+    back into the same sentences (and markers) for anyone who parses it.
+    """
     parts = []
     for s in sentences:
+        text = s.text if s.text.rstrip(_CLOSERS)[-1:] in {".", "!", "?", "…"} else f"{s.text}."
         marks = "".join(f"[{n}]" for n in s.citations)
-        parts.append(f"{s.text} {marks}".strip() if marks else s.text)
+        parts.append(f"{text} {marks}" if marks else text)
     return " ".join(parts)

@@ -78,10 +78,7 @@ def _print_answer(answer: Answer) -> None:
         return
     for s in answer.sentences:
         marks = "".join(f"[{n}]" for n in s.citations)
-        if s.supported:
-            out.print(f"{_safe(s.text)} [cyan]{escape(marks)}[/]", end=" ")
-        else:
-            out.print(f"[yellow]{_safe(s.text)} (unsupported by the documents)[/]", end=" ")
+        out.print(f"{_safe(s.text)} [cyan]{escape(marks)}[/]", end=" ")
     out.print()
     for c in answer.citations:
         where = f"{Path(c.source).name}:{c.start}-{c.end}" + (f" p.{c.page}" if c.page else "")
@@ -288,9 +285,9 @@ def eval_cmd(
         return
     names = list(run.metrics)
     header = ["metric", *names] + (["difference"] if len(names) == 2 else [])
-    out.print("  ".join(f"{h:>22}" if i else f"{h:24}" for i, h in enumerate(header)))
-    for row in table(run):
-        out.print("  ".join(f"{c:>22}" if i else f"{c:24}" for i, c in enumerate(row)))
+    for row in [header, *table(run)]:
+        line = "".join(f"{c:>12}" if i else f"{c:24}" for i, c in enumerate(row))
+        out.print(escape(line), soft_wrap=True, highlight=False)
 
 
 @app.command("status")

@@ -44,12 +44,17 @@ class Settings:
     llm_retries: int = 2
     cache_dir: Path = Path.home() / ".cache" / "rag"
     """Where the bundled model's parts are joined once into one file."""
-    gate: float = 0.2
-    """Below this cosine similarity of the best passage, abstain without calling the model."""
+    gate: float = 0.35
+    """Below this cosine similarity of the best passage, abstain without calling the model.
+
+    Set from outside data: the 2nd percentile of answerable squad2-open questions for
+    all-MiniLM-L6-v2 (checked on the seed set: no answerable question falls below it)."""
     support: float = 0.6
     """Share of a sentence's content words a passage must contain to support it."""
     context_passages: int = 4
-    """Passages given to the model: fewer means a faster first token."""
+    """Retrieved passages whose sentences are candidates for the model's context."""
+    context_sentences: int = 6
+    """Best sentences given to the model: fewer means a faster first token."""
     max_answer_tokens: int = 160
     extract_sentences: int = 2
     """Sentences quoted by the extractive mode."""
@@ -81,6 +86,7 @@ class Settings:
             "gate": "RAG_GATE",
             "support": "RAG_SUPPORT",
             "context_passages": "RAG_CONTEXT_PASSAGES",
+            "context_sentences": "RAG_CONTEXT_SENTENCES",
             "openai_api_key": "OPENAI_API_KEY",
         }
         for name, var in mapping.items():

@@ -3,9 +3,11 @@
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rag.answer import Answerer
-from rag.cite import markers, support
+from rag.cite import claims, keep, markers, render, support, verify
 from rag.embed import embed_texts
 from rag.llm import LLMError
 from tests.fakes import ScriptedLLM
@@ -53,21 +55,24 @@ def test_missing_markers_are_added_when_a_passage_supports_the_sentence(answer_w
     _check_quotes(answer)
 
 
-def test_unsupported_sentences_are_flagged_and_lose_their_markers(answer_with):
+def test_unsupported_sentences_are_left_out_and_the_answer_says_so(answer_with):
     answerer, _ = answer_with(
-        "Steve Witkoff is Mr. Trump's special envoy [1]. He owns 47 golden submarines [1]."
+        "He owns 47 golden submarines [1]. Steve Witkoff is Mr. Trump's special envoy [2]."
     )
     answer = answerer.ask("Who is Steve Witkoff?")
-    flags = [(s.supported, bool(s.citations)) for s in answer.sentences]
-    assert flags == [(True, True), (False, False)]
+    assert [s.text for s in answer.sentences] == ["Steve Witkoff is Mr. Trump's special envoy."]
+    assert answer.sentences[0].citations == [1] and [c.n for c in answer.citations] == [1]
+    assert "submarines" not in answer.answer and "1 sentence(s)" in answer.note
+    _check_quotes(answer)
 
 
-def test_model_abstention_and_all_unsupported_answers_abstain(answer_with):
-    answerer, _ = answer_with("NOT_IN_DOCUMENTS", "Kyiv has 2,952,301 residents [1].")
+def test_declining_or_unsupported_model_past_the_gate_gets_quotes_and_a_note(answer_with):
+    answerer, _ = answer_with("NOT_IN_DOCUMENTS", "Witkoff owns 47 golden submarines [1].")
     for _ in range(2):
-        answer = answerer.ask("What is the population of Kyiv?")
-        assert answer.abstained and answer.citations == [] and answer.sentences == []
-        assert "documents do not say" in answer.answer
+        answer = answerer.ask("Who is Steve Witkoff?")
+        assert not answer.abstained and "best-matching sentences" in answer.note
+        assert "special envoy" in answer.answer and "submarines" not in answer.answer
+        _check_quotes(answer)
 
 
 def test_off_topic_question_is_gated_without_calling_the_model(answer_with):
@@ -95,3 +100,52 @@ def test_support_requires_numbers_to_match():
     passage = "The summit was held in 2024 with 12 delegations."
     assert support("The summit was held with 12 delegations.", passage) == 1.0
     assert support("The summit was held with 13 delegations.", passage) == 0.0
+
+
+SEED_TEXT = (Path(__file__).resolve().parents[1] / "seeds" / "000_0a7539e4116245c4.txt").read_text(
+    encoding="utf-8"
+)
+_WORDS = SEED_TEXT.split()[:400] + ["47", "NATO", "\n", ".", "“", "”", "[", "]", "[2", "3]"]
+
+
+def _passages():
+    from rag.retrieve import Passage
+
+    spans = [(0, 600), (500, 1400), (1400, 2600), (2600, len(SEED_TEXT))]
+    return [
+        Passage(i, 1.0, "seed.txt", "seed", a, b, None, SEED_TEXT[a:b], f"c{i}")
+        for i, (a, b) in enumerate(spans)
+    ]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(_WORDS),
+            st.integers(-3, 12).map(lambda n: f"[{n}]"),
+            st.lists(st.integers(0, 9), min_size=2, max_size=3).map(
+                lambda ns: "[" + ", ".join(map(str, ns)) + "]"
+            ),
+        ),
+        max_size=60,
+    )
+)
+def test_any_model_output_yields_only_valid_exact_citations(tokens):
+    """Whatever the model writes, every shown [n] resolves to an exact, supporting quote."""
+    passages = _passages()
+    sentences, citations = verify(" ".join(tokens), passages, 0.6)
+    assert [c.n for c in citations] == list(range(1, len(citations) + 1))
+    for c in citations:
+        assert SEED_TEXT[c.start : c.end] == c.quote
+    kept, kept_citations = keep(sentences, citations, [s.supported for s in sentences])
+    shown = render(kept)
+    assert set(markers(shown)) == {c.n for c in kept_citations}
+    assert [numbers for _, numbers in claims(shown)] == [s.citations for s in kept]
+    by_n = {c.n: c for c in kept_citations}
+    for s in kept:
+        assert s.citations
+        for n in s.citations:  # each cited passage supports the sentence on its own
+            c = by_n[n]
+            holder = [p for p in passages if p.start <= c.start and c.end <= p.end]
+            assert any(support(s.text, p.text) >= 0.6 for p in holder)

@@ -82,6 +82,7 @@ class Outcome:
     invalid_markers: int = 0
     retrieved: list[tuple[str, str]] = field(default_factory=list)  # (doc id, text), ranked
     latency_ms: float = 0.0
+    note: str | None = None  # the system's own remark, e.g. that it quoted instead
     error: str | None = None
 
     @property

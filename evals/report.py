@@ -76,6 +76,8 @@ def markdown(run: EvalRun) -> str:
                 f"- gold: {gold}",
                 f"- answer: {_one_line(o.answer) or '(none)'}",
             ]
+            if o.note:
+                lines.append(f"- note: {o.note}")
             for i, s in enumerate(o.sentences, 1):
                 cited = " / ".join(_one_line(c)[:160] for c in s.cited) or "(no citation)"
                 lines.append(f"  - sentence {i}: {_one_line(s.text)} ← {cited}")

@@ -49,7 +49,11 @@ class Ours:
         except RagError as exc:
             outcome.error, outcome.abstained = str(exc), True
             return outcome
-        outcome.answer, outcome.abstained = answer.answer, answer.abstained
+        outcome.answer, outcome.abstained, outcome.note = (
+            answer.answer,
+            answer.abstained,
+            answer.note,
+        )
         outcome.sentences, outcome.markers, outcome.invalid_markers = _claims(answer)
         passages = self.assistant.search(answer.search_query or q.question, k=RETRIEVED_K)
         outcome.retrieved = [(Path(p.source).stem, p.text) for p in passages]

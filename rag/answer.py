@@ -126,7 +126,12 @@ class Answerer:
         )
 
     def _messages(self, question: str, passages: list[Passage]) -> list[tuple[str, str]]:
-        numbered = "\n\n".join(f"[{i}] {p.text}" for i, p in enumerate(passages, 1))
+        # Brackets inside documents become parentheses, so that a "[3]" a document
+        # contains cannot be copied by the model as if it were a citation.
+        numbered = "\n\n".join(
+            f"[{i}] {cite.MARKER.sub(lambda m: f' ({m.group(1)})', p.text)}"
+            for i, p in enumerate(passages, 1)
+        )
         return [
             ("system", prompts.load("system")),
             ("user", prompts.render("answer", passages=numbered, question=question)),
@@ -161,7 +166,9 @@ class Answerer:
     def _extract(self, ranked: list[tuple[Passage, float]]) -> tuple[str, list[Passage]]:
         """The best sentences verbatim, each marked, and the sentences they cite."""
         picked = [unit for unit, _ in ranked[: self.settings.extract_sentences]]
-        return " ".join(f"{u.text.strip()} [{i}]" for i, u in enumerate(picked, 1)), picked
+        # A "[n]" written inside a document must not pass for a citation.
+        quoted = (cite.strip_markers(u.text) for u in picked)
+        return " ".join(f"{q} [{i}]" for i, q in enumerate(quoted, 1)), picked
 
 
 def _repeat(text: str, seen: set[str]) -> bool:

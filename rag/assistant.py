@@ -19,6 +19,7 @@ from rag.embed import (
 from rag.errors import RagError
 from rag.ingest import IngestReport, Progress, ingest
 from rag.llm import make_llm
+from rag.lock import StoreLock
 from rag.retrieve import Mode, Passage, Retriever
 from rag.settings import Settings
 from rag.store import Store
@@ -79,15 +80,18 @@ class Assistant:
         else:
             chunker = Chunker(s.chunk_tokens, s.chunk_overlap)
             over_limit = lambda t: False  # noqa: E731
-        report = ingest(
-            [Path(p) for p in paths],
-            self.store,
-            chunker,
-            lambda texts: embed_texts(embedder, texts),
-            over_limit=over_limit,
-            prune=prune,
-            progress=progress,
-        )
+        store = self.store
+        with StoreLock(s):  # a second writer is refused, never interleaved
+            report = ingest(
+                [Path(p) for p in paths],
+                store,
+                chunker,
+                lambda texts: embed_texts(embedder, texts),
+                over_limit=over_limit,
+                prune=prune,
+                progress=progress,
+                max_file_mb=s.max_file_mb,
+            )
         if "retriever" in self.__dict__:
             self.retriever.invalidate()
         return report

@@ -19,7 +19,7 @@ from rag.chunk import sentence_spans
 from rag.retrieve import Passage
 
 _MARKER_NUMBERS = r"\d+(?:\s*[,;]\s*\d+)*"  # inside [1], [1, 2], [1;2]
-_MARKER = re.compile(rf"\s*\[({_MARKER_NUMBERS})\]")
+MARKER = re.compile(rf"\s*\[({_MARKER_NUMBERS})\]")
 _NUMBER = re.compile(r"\d[\d,.]*")
 _STEMMER = Stemmer.Stemmer("english")
 ABSTAIN_SENTINEL = "NOT_IN_DOCUMENTS"
@@ -54,11 +54,11 @@ class Sentence:
 
 def markers(text: str) -> list[int]:
     """Every number inside ``[n]`` / ``[n, m]`` markers, in order."""
-    return [int(n) for group in _MARKER.findall(text) for n in re.split(r"[,;]", group)]
+    return [int(n) for group in MARKER.findall(text) for n in re.split(r"[,;]", group)]
 
 
 def strip_markers(text: str) -> str:
-    return _MARKER.sub("", text).strip()
+    return MARKER.sub("", text).strip()
 
 
 def is_abstention(text: str) -> bool:

@@ -50,7 +50,7 @@ def _assistant(store: Path | None, llm: str | None = None) -> Assistant:
 
 
 def _safe(text: str) -> str:
-    """Document text for the terminal: no escape sequences or control characters."""
+    """Text from files (contents, names) for the terminal: no escapes, no control chars."""
     return escape(_CONTROL.sub("", text))
 
 
@@ -72,17 +72,17 @@ def _ensure_documents(assistant: Assistant) -> None:
 
 def _print_answer(answer: Answer) -> None:
     if answer.note:
-        err.print(f"[yellow]{escape(answer.note)}[/]")
+        err.print(f"[yellow]{_safe(answer.note)}[/]")
     if answer.abstained:
-        out.print(f"[bold]{escape(answer.answer)}[/]")
+        out.print(f"[bold]{_safe(answer.answer)}[/]")
         return
     for s in answer.sentences:
         marks = "".join(f"[{n}]" for n in s.citations)
-        out.print(f"{_safe(s.text)} [cyan]{escape(marks)}[/]", end=" ")
+        out.print(f"{_safe(s.text)} [cyan]{_safe(marks)}[/]", end=" ")
     out.print()
     for c in answer.citations:
         where = f"{Path(c.source).name}:{c.start}-{c.end}" + (f" p.{c.page}" if c.page else "")
-        out.print(f"  [cyan]\\[{c.n}][/] [dim]{escape(where)}[/] “{_safe(c.quote)}”")
+        out.print(f"  [cyan]\\[{c.n}][/] [dim]{_safe(where)}[/] “{_safe(c.quote)}”")
 
 
 def _stream(pieces) -> Answer | None:
@@ -132,7 +132,7 @@ def ingest_cmd(
         task = bar.add_task("", total=None)
 
         def progress(done: int, total: int, path: str) -> None:
-            bar.update(task, completed=done, total=total, description=escape(Path(path).name))
+            bar.update(task, completed=done, total=total, description=_safe(Path(path).name))
 
         report = assistant.ingest(paths, prune=prune, progress=progress)
     if as_json:
@@ -142,8 +142,10 @@ def ingest_cmd(
             f"added {report.added}, updated {report.updated}, unchanged {report.unchanged}, "
             f"removed {report.removed}; {report.chunks} chunks embedded"
         )
+        for read in report.encodings:
+            err.print(f"[dim]read as {read['encoding']}:[/] {_safe(read['path'])}")
         for skip in report.skipped:
-            err.print(f"[yellow]skipped[/] {escape(skip['path'])}: {escape(skip['reason'])}")
+            err.print(f"[yellow]skipped[/] {_safe(skip['path'])}: {_safe(skip['reason'])}")
     if report.skipped:
         raise typer.Exit(3)
 
@@ -165,9 +167,9 @@ def search_cmd(
     if not passages:
         out.print("no passages found (is the store empty? run `rag ingest PATH`)")
     for p in passages:
-        where = f"{escape(p.source)}:{p.start}-{p.end}" + (f" p.{p.page}" if p.page else "")
+        where = f"{_safe(p.source)}:{p.start}-{p.end}" + (f" p.{p.page}" if p.page else "")
         out.print(f"[bold]{p.rank}.[/] [dim]{p.score:.3f}[/] [cyan]{where}[/]")
-        out.print(escape(p.text), highlight=False)
+        out.print(_safe(p.text), highlight=False)
         out.print()
 
 
@@ -225,16 +227,16 @@ def chat_cmd(llm: LlmOpt = None, store: StoreOpt = None) -> None:
                 out.print("[dim]no answer yet[/]")
             for i, p in enumerate(session.last.passages if session.last else [], 1):
                 out.print(
-                    f"[cyan]\\[{i}][/] [dim]{escape(Path(p.source).name)}:{p.start}-{p.end}[/]"
+                    f"[cyan]\\[{i}][/] [dim]{_safe(Path(p.source).name)}:{p.start}-{p.end}[/]"
                 )
                 out.print(_safe(p.text))
         elif line.startswith("/"):
-            out.print(f"unknown command {escape(line)}; /help lists them")
+            out.print(f"unknown command {_safe(line)}; /help lists them")
         else:
             try:
                 _stream(session.stream(line))
             except RagError as exc:
-                err.print(f"[red]error:[/] {escape(str(exc))}")
+                err.print(f"[red]error:[/] {_safe(str(exc))}")
 
 
 @app.command("eval")
@@ -279,7 +281,7 @@ def eval_cmd(
         )
     if out_dir:
         for path in write_report(run, out_dir):
-            err.print(f"wrote {escape(str(path))}")
+            err.print(f"wrote {_safe(str(path))}")
     if as_json:
         _print_json(run.summary())
         return
@@ -287,7 +289,7 @@ def eval_cmd(
     header = ["metric", *names] + (["difference"] if len(names) == 2 else [])
     for row in [header, *table(run)]:
         line = "".join(f"{c:>12}" if i else f"{c:24}" for i, c in enumerate(row))
-        out.print(escape(line), soft_wrap=True, highlight=False)
+        out.print(_safe(line), soft_wrap=True, highlight=False)
 
 
 @app.command("status")
@@ -298,7 +300,7 @@ def status_cmd(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
         _print_json(status)
     else:
         for key, value in status.items():
-            out.print(f"{key:12} {escape(str(value))}")
+            out.print(f"{key:12} {_safe(str(value))}")
 
 
 def main() -> None:
@@ -306,7 +308,7 @@ def main() -> None:
     try:
         app()  # standalone: typer reports usage errors itself and exits
     except RagError as exc:
-        err.print(f"[red]error:[/] {escape(str(exc))}")
+        err.print(f"[red]error:[/] {_safe(str(exc))}")
         sys.exit(1)
     except KeyboardInterrupt:
         err.print("interrupted")

@@ -24,6 +24,8 @@ class IngestReport:
     chunks: int = 0
     truncated: int = 0
     skipped: list[dict[str, str]] = field(default_factory=list)
+    encodings: list[dict[str, str]] = field(default_factory=list)
+    """Files that were not UTF-8, with the encoding they were read as."""
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -37,6 +39,7 @@ def ingest(
     over_limit: Callable[[str], bool],
     prune: bool = False,
     progress: Progress | None = None,
+    max_file_mb: float = 0,
 ) -> IngestReport:
     """Bring the store in line with ``paths``; a bad file is skipped, never fatal."""
     paths = [Path(p) for p in paths]
@@ -55,10 +58,12 @@ def ingest(
         if progress:
             progress(done, len(files), str(path))
         try:
-            doc = load(path)
+            doc = load(path, max_file_mb)
         except SkipFile as why:
             report.skipped.append({"path": str(path), "reason": str(why)})
             continue
+        if doc.encoding not in {"utf-8", "pdf"}:
+            report.encodings.append({"path": str(path), "encoding": doc.encoding})
         previous = manifest.get(doc.source)
         if previous and previous.sha256 == doc.sha256:
             report.unchanged += 1

@@ -55,12 +55,17 @@ class ChatLLM:
 
         chat = [ChatMessage(role=role, content=content) for role, content in messages]
         try:
-            got_any = False
-            for piece in self._client.stream_chat(chat, max_tokens=max_tokens):
+            got_any, finished = False, False
+            for piece in self._client.stream_chat(
+                chat, max_tokens=max_tokens, stream_options={"include_usage": True}
+            ):
                 if piece.delta:
                     got_any = True
                     yield piece.delta
-                counts = getattr(getattr(piece, "raw", None), "usage", None)
+                raw = getattr(piece, "raw", None)
+                choices = getattr(raw, "choices", None) or []
+                finished = finished or any(getattr(c, "finish_reason", None) for c in choices)
+                counts = getattr(raw, "usage", None)
                 if counts is not None and usage is not None:
                     usage.update(
                         prompt_tokens=counts.prompt_tokens,
@@ -72,6 +77,8 @@ class ChatLLM:
             raise LLMError(self._explain(exc)) from None
         if not got_any:
             raise LLMError(f"{self.provider} model {self.model} returned an empty reply")
+        if not finished:  # the connection closed before the server said it was done
+            raise LLMError(f"{self.provider}: the reply from {self.api_base} stopped midway")
 
     def complete(self, messages: list[tuple[str, str]], max_tokens: int = 200) -> str:
         return "".join(self.stream(messages, max_tokens))

@@ -49,7 +49,7 @@ def find_files(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, str]]
     skipped: list[tuple[str, str]] = []
     for path in paths:
         if path.is_dir():
-            for child in sorted(_walk(path)):
+            for child in sorted(_walk(path, skipped)):
                 if child.suffix.lower() in SUPPORTED:
                     found[child.resolve()] = None
         elif path.is_file():
@@ -62,24 +62,33 @@ def find_files(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, str]]
     return list(found), skipped
 
 
-def _walk(folder: Path) -> Iterator[Path]:
+def _walk(folder: Path, skipped: list[tuple[str, str]]) -> Iterator[Path]:
     try:
         entries = list(folder.iterdir())
-    except OSError:
+    except OSError as exc:
+        skipped.append((str(folder), f"cannot list folder: {exc.strerror or exc}"))
         return
     for entry in entries:
         if entry.name.startswith("."):
             continue
         if entry.is_dir():
             if not entry.is_symlink():
-                yield from _walk(entry)
+                yield from _walk(entry, skipped)
         elif entry.is_file():
             yield entry
 
 
-def load(path: Path) -> Document:
-    """Read one file into a Document, or raise SkipFile with the reason."""
+def load(path: Path, max_mb: float = 0) -> Document:
+    """Read one file into a Document, or raise SkipFile with the reason.
+
+    ``max_mb`` (0: no limit) keeps one huge file from holding an ingest for hours.
+    """
     try:
+        size = path.stat().st_size
+        if max_mb and size > max_mb * 1e6:
+            raise SkipFile(
+                f"too large ({size / 1e6:.0f} MB > {max_mb:g} MB; raise RAG_MAX_FILE_MB to include)"
+            )
         raw = path.read_bytes()
     except PermissionError:
         raise SkipFile("permission denied") from None

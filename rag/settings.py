@@ -29,6 +29,8 @@ class Settings:
     """Largest chunk in tiktoken (cl100k_base) tokens; chunks also stay under 256 wordpieces."""
     chunk_overlap: int = 32
     """Tokens of trailing sentences repeated at the start of the next chunk."""
+    max_file_mb: float = 10.0
+    """Larger files are skipped with a reason (0: no limit); 10 MB of text embeds in ~15 min."""
     top_k: int = 5
     dense_weight: float = 0.5
     """Share of the dense ranking in hybrid fusion; the rest goes to BM25."""
@@ -85,6 +87,7 @@ class Settings:
             "cache_dir": "RAG_CACHE_DIR",
             "gate": "RAG_GATE",
             "support": "RAG_SUPPORT",
+            "max_file_mb": "RAG_MAX_FILE_MB",
             "context_passages": "RAG_CONTEXT_PASSAGES",
             "context_sentences": "RAG_CONTEXT_SENTENCES",
             "openai_api_key": "OPENAI_API_KEY",

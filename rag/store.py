@@ -7,9 +7,13 @@ record is written only after all its chunks are, and an ingest that dies midway
 leaves a pending mark that makes the next run remove the half-written chunks.
 """
 
+import functools
 import hashlib
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlparse
 
 import numpy as np
@@ -21,6 +25,7 @@ from rag.errors import RagError
 from rag.settings import Settings
 
 _PENDING = "__ingest_pending__"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,24 @@ class StoredChunk:
     start: int
     end: int
     page: int | None
+
+
+def _reported(method: Callable[..., T]) -> Callable[..., T]:
+    """Chroma failures (a server gone, a broken folder) become one-line RagErrors."""
+
+    @functools.wraps(method)
+    def wrapper(self: "Store", *args: object, **kwargs: object) -> T:
+        try:
+            return method(self, *args, **kwargs)
+        except RagError:
+            raise
+        except Exception as exc:
+            raise RagError(
+                f"the store at {self.location} failed ({type(exc).__name__}: {exc}); "
+                "if it is a Chroma server, check that it is running"
+            ) from None
+
+    return wrapper
 
 
 def chroma_client(settings: Settings, create: bool):
@@ -109,6 +132,7 @@ class Store:
         self.vectors = ChromaVectorStore(chroma_collection=chunks)
 
     # -- manifest -------------------------------------------------------------------------
+    @_reported
     def manifest(self) -> dict[str, FileRecord]:
         got = self._files.get(include=["metadatas"])
         return {
@@ -117,29 +141,42 @@ class Store:
             if id_ != _PENDING
         }
 
+    @_reported
     def begin(self) -> None:
         """Mark an ingest in progress; if it dies, :meth:`repair` runs next time."""
         if self._files.get(ids=[_PENDING])["ids"]:
             self.repair()
         self._files.upsert(ids=[_PENDING], embeddings=[[0.0]], metadatas=[{"pending": True}])
 
+    @_reported
     def finish(self) -> None:
         self._files.delete(ids=[_PENDING])
 
+    @_reported
     def repair(self) -> int:
-        """Delete chunks that no complete manifest record accounts for; return how many."""
+        """Make chunks and manifest agree after an interrupted ingest; return chunks removed.
+
+        Chunks that no manifest record accounts for are deleted; a record whose chunks
+        are not all there is dropped, so that its file is ingested again.
+        """
         manifest = self.manifest()
         got = self._chunks.get(include=["metadatas"])
-        orphans = [
-            id_
-            for id_, m in zip(got["ids"], got["metadatas"], strict=True)
-            if (rec := manifest.get(m.get("source", ""))) is None or rec.sha256 != m.get("sha256")
-        ]
+        orphans, present = [], Counter()
+        for id_, m in zip(got["ids"], got["metadatas"], strict=True):
+            rec = manifest.get(m.get("source", ""))
+            if rec is None or rec.sha256 != m.get("sha256"):
+                orphans.append(id_)
+            else:
+                present[rec.source] += 1
         for i in range(0, len(orphans), 5000):
             self._chunks.delete(ids=orphans[i : i + 5000])
+        incomplete = [s for s, rec in manifest.items() if present[s] != rec.chunks]
+        for source in incomplete:
+            self.remove_file(source)
         return len(orphans)
 
     # -- writes ---------------------------------------------------------------------------
+    @_reported
     def replace_file(
         self,
         record: FileRecord,
@@ -183,14 +220,17 @@ class Store:
             ],
         )
 
+    @_reported
     def remove_file(self, source: str) -> None:
         self.vectors.delete(source)
         self._files.delete(ids=[source])
 
     # -- reads ----------------------------------------------------------------------------
+    @_reported
     def count(self) -> int:
         return self._chunks.count()
 
+    @_reported
     def all_chunks(self) -> list[StoredChunk]:
         """Every chunk with its text, for the keyword index."""
         got = self._chunks.get(include=["documents", "metadatas"])
@@ -199,6 +239,7 @@ class Store:
             for id_, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
         ]
 
+    @_reported
     def query(self, vector: list[float], k: int) -> list[tuple[StoredChunk, float]]:
         """Nearest chunks with cosine similarity, best first."""
         total = self.count()

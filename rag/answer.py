@@ -1,5 +1,6 @@
 """Answering: retrieve -> confidence gate -> generate (or extract) -> verify citations."""
 
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, replace
@@ -7,6 +8,7 @@ from dataclasses import asdict, dataclass, field, replace
 from rag import cite, prompts
 from rag.chunk import sentence_spans
 from rag.cite import Citation, Sentence
+from rag.guard import addresses_assistant
 from rag.llm import ChatLLM, LLMError
 from rag.retrieve import Passage, Retriever
 from rag.settings import Settings
@@ -57,8 +59,9 @@ class Answerer:
         """Yield text pieces as the model writes them, then the verified Answer."""
         started = time.perf_counter()
         s = self.settings
-        passages, confidence = self.retriever.retrieve(search_query or question, s.top_k)
+        passages = self.retriever.search(search_query or question, s.top_k)
         ranked = self._sentences(question, passages[: s.context_passages])
+        confidence = max((cosine for _, cosine in ranked), default=0.0)
         retrieved = time.perf_counter()
         info = {
             "provider": self.llm.provider if self.llm else "extractive",
@@ -142,13 +145,14 @@ class Answerer:
 
         Sentences are ranked by cosine similarity with the question plus the share of the
         question's content words they contain (a definition names its subject in full).
-        A sentence repeated by overlapping chunks counts once.
+        A sentence repeated by overlapping chunks counts once; one that addresses the
+        assistant is left out (rag/guard.py).
         """
         units: dict[tuple[str, int], Passage] = {}
         for p in passages:
             for a, b in sentence_spans(p.text):
                 key = (p.source, p.start + a)
-                if key not in units:
+                if key not in units and not addresses_assistant(p.text[a:b]):
                     units[key] = replace(p, start=p.start + a, end=p.start + b, text=p.text[a:b])
         if not units:
             return []
@@ -172,8 +176,8 @@ class Answerer:
 
 
 def _repeat(text: str, seen: set[str]) -> bool:
-    """True the second time the same sentence (ignoring case and spacing) comes by."""
-    key = " ".join(text.lower().split())
+    """True the second time the same sentence (ignoring case and punctuation) comes by."""
+    key = " ".join(re.findall(r"\w+", text.lower()))
     if key in seen:
         return True
     seen.add(key)

@@ -292,6 +292,33 @@ def eval_cmd(
         out.print(_safe(line), soft_wrap=True, highlight=False)
 
 
+@app.command("bench")
+def bench_cmd(
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Write bench.json, bench.md, bench.png.")
+    ] = None,
+    mb: Annotated[float, typer.Option("--mb", min=0.01, help="MB of corpus text.")] = 2.0,
+    repeats: Annotated[int, typer.Option("--repeats", min=1, help="Runs per figure.")] = 3,
+    curve: Annotated[
+        str, typer.Option("--curve", help="Store sizes for the synthetic latency curve.")
+    ] = "10000,100000,1000000",
+    as_json: JsonOpt = False,
+) -> None:
+    """Measure ingestion, retrieval and answer speed on Python's documentation."""
+    from rag.evals.bench import run_bench
+
+    try:
+        sizes = tuple(int(n) for n in curve.split(","))
+    except ValueError:
+        raise RagError(f"--curve takes sizes like 10000,100000, not {curve!r}") from None
+    say = (lambda msg: err.print(f"[dim]{_safe(msg)}[/]")) if not as_json else (lambda msg: None)
+    results = run_bench(out_dir, mb=mb, repeats=repeats, curve=sizes, say=say)
+    if as_json:
+        _print_json(results)
+    elif out_dir:
+        out.print((out_dir / "bench.md").read_text(encoding="utf-8"), markup=False)
+
+
 @app.command("status")
 def status_cmd(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
     """Documents, chunks, embedding model and store location."""

@@ -91,10 +91,7 @@ class Retriever:
             return self._keyword
 
     def search(self, query: str, k: int, mode: Mode = "hybrid") -> list[Passage]:
-        return self.retrieve(query, k, mode)[0]
-
-    def retrieve(self, query: str, k: int, mode: Mode = "hybrid") -> tuple[list[Passage], float]:
-        """Passages plus the best dense cosine similarity, the confidence the gate reads."""
+        """The ``k`` best passages, best first."""
         pool = max(self.candidates, k)
         dense = self.store.query(self.embed_query(query), pool) if mode != "bm25" else []
         keyword = self.keyword_index().search(query, pool) if mode != "dense" else []
@@ -112,7 +109,6 @@ class Retriever:
                 chunks[chunk.id] = chunk
                 fused[chunk.id] = fused.get(chunk.id, 0.0) + weights[name] * float(score)
         best = sorted(fused, key=lambda cid: (-fused[cid], cid))[:k]
-        confidence = max((s for _, s in dense), default=0.0)
         return [
             Passage(
                 rank=i + 1,
@@ -126,4 +122,4 @@ class Retriever:
                 chunk_id=cid,
             )
             for i, cid in enumerate(best)
-        ], confidence
+        ]

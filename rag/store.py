@@ -177,48 +177,54 @@ class Store:
 
     # -- writes ---------------------------------------------------------------------------
     @_reported
-    def replace_file(
-        self,
-        record: FileRecord,
-        chunks: list[tuple[int, int, int | None, str]],
-        vectors: np.ndarray,
+    def replace_files(
+        self, batch: list[tuple[FileRecord, list[tuple[int, int, int | None, str]], np.ndarray]]
     ) -> None:
-        """Swap a file's chunks for new ones ``(start, end, page, text)``, then record it."""
-        self.vectors.delete(record.source)
-        prefix = hashlib.sha256(f"{record.source}\0{record.sha256}".encode()).hexdigest()[:24]
-        nodes = [
-            TextNode(
-                id_=f"{prefix}:{i}",
-                text=text,
-                embedding=vector.tolist(),
-                metadata={
-                    "source": record.source,
-                    "title": record.title,
-                    "sha256": record.sha256,
-                    "start": start,
-                    "end": end,
-                    "page": page if page is not None else 0,
-                },
-                relationships={NodeRelationship.SOURCE: RelatedNodeInfo(node_id=record.source)},
+        """Swap files' chunks ``(start, end, page, text)`` for new ones, then record them.
+
+        One delete, one add and one manifest write per batch: Chroma is fastest with
+        large writes. Records come last, so a run killed midway leaves only chunks that
+        :meth:`repair` removes.
+        """
+        nodes = []
+        for record, chunks, vectors in batch:
+            self.vectors.delete(record.source)
+            prefix = hashlib.sha256(f"{record.source}\0{record.sha256}".encode()).hexdigest()[:24]
+            nodes += [
+                TextNode(
+                    id_=f"{prefix}:{i}",
+                    text=text,
+                    embedding=vector.tolist(),
+                    metadata={
+                        "source": record.source,
+                        "title": record.title,
+                        "sha256": record.sha256,
+                        "start": start,
+                        "end": end,
+                        "page": page if page is not None else 0,
+                    },
+                    relationships={NodeRelationship.SOURCE: RelatedNodeInfo(node_id=record.source)},
+                )
+                for i, ((start, end, page, text), vector) in enumerate(
+                    zip(chunks, vectors, strict=True)
+                )
+            ]
+        for i in range(0, len(nodes), 5000):
+            self.vectors.add(nodes[i : i + 5000])
+        if batch:
+            self._files.upsert(
+                ids=[record.source for record, _, _ in batch],
+                embeddings=[[0.0]] * len(batch),
+                metadatas=[
+                    {
+                        "sha256": r.sha256,
+                        "chunks": r.chunks,
+                        "title": r.title,
+                        "size": r.size,
+                    }
+                    for r, _, _ in batch
+                ],
             )
-            for i, ((start, end, page, text), vector) in enumerate(
-                zip(chunks, vectors, strict=True)
-            )
-        ]
-        if nodes:
-            self.vectors.add(nodes)
-        self._files.upsert(
-            ids=[record.source],
-            embeddings=[[0.0]],
-            metadatas=[
-                {
-                    "sha256": record.sha256,
-                    "chunks": record.chunks,
-                    "title": record.title,
-                    "size": record.size,
-                }
-            ],
-        )
 
     @_reported
     def remove_file(self, source: str) -> None:

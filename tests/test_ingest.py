@@ -81,7 +81,14 @@ def test_run_that_dies_midway_is_completed_without_duplicates(assistant, tmp_pat
     from rag.chunk import Chunker
 
     with pytest.raises(KeyboardInterrupt):
-        ingest([folder], assistant.store, Chunker(128, 32), dying_embed, lambda t: False)
+        ingest(
+            [folder],
+            assistant.store,
+            Chunker(128, 32),
+            dying_embed,
+            lambda t: False,
+            batch_chunks=1,
+        )
     report = assistant.ingest([folder])
     assert report.added == 2 and report.unchanged == 2
     assert _chunk_ids(assistant) == expected

@@ -106,7 +106,8 @@ class Answerer:
             sentences, citations = cite.verify(raw, context, s.support)
             useful = [x.supported for x in sentences]
         elif useful.count(False):
-            note = prompts.render("left_out", n=useful.count(False))
+            left_out = prompts.render("left_out", n=useful.count(False))
+            note = f"{note} {left_out}" if note else left_out
         sentences, citations = cite.keep(sentences, citations, useful)
         generated = time.perf_counter()
         abstained = not sentences

@@ -91,6 +91,7 @@ class Assistant:
                 prune=prune,
                 progress=progress,
                 max_file_mb=s.max_file_mb,
+                batch_chunks=s.ingest_batch,
             )
         if "retriever" in self.__dict__:
             self.retriever.invalidate()

@@ -25,6 +25,8 @@ class Settings:
     embed_threads: int = 0
     """onnxruntime intra-op threads; 0 lets onnxruntime use every core."""
     embed_batch: int = 32
+    ingest_batch: int = 256
+    """Chunks embedded and written to Chroma together, across files."""
     chunk_tokens: int = 128
     """Largest chunk in tiktoken (cl100k_base) tokens; chunks also stay under 256 wordpieces."""
     chunk_overlap: int = 32
@@ -88,6 +90,7 @@ class Settings:
             "gate": "RAG_GATE",
             "support": "RAG_SUPPORT",
             "max_file_mb": "RAG_MAX_FILE_MB",
+            "ingest_batch": "RAG_INGEST_BATCH",
             "context_passages": "RAG_CONTEXT_PASSAGES",
             "context_sentences": "RAG_CONTEXT_SENTENCES",
             "openai_api_key": "OPENAI_API_KEY",

@@ -2,6 +2,7 @@
 
 import http.server
 import json
+import os
 import shutil
 import signal
 import socket
@@ -65,6 +66,7 @@ def test_sigkill_during_ingest_then_rerun_equals_an_uninterrupted_run(tmp_path):
             [RAG, "ingest", str(corpus), "--store", str(victim)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            env={**os.environ, "RAG_INGEST_BATCH": "16"},  # many writes to land between
         )
         _wait_for_lock(victim, proc)
         time.sleep(delay)

@@ -72,7 +72,12 @@ def ingest(
         previous = manifest.get(doc.source)
         if previous and previous.sha256 == doc.sha256:
             return doc, []
-        return doc, chunker.split(doc.text)
+        # A chunk that repeats an earlier one of the same file verbatim is stored once:
+        # many identical vectors cut Chroma's HNSW recall (measured: a 0.97-cosine
+        # match lost behind 128 copies of one line).
+        seen: set[str] = set()
+        chunks = [c for c in chunker.split(doc.text) if not (c.text in seen or seen.add(c.text))]
+        return doc, chunks
 
     pending: list[tuple[Document, list]] = []
 

@@ -160,13 +160,26 @@ def _answers(store: Path, questions: list[str]) -> dict:
     }
 
 
-def _peak_rss_mb(args: list[str]) -> float:
-    """Peak resident memory of a child process (its own, from wait4)."""
-    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
-    if status:
+def _measured(args: list[str]) -> tuple[str, float]:
+    """Run a child to its end; return its stdout and peak resident memory in MB.
+
+    The peak is the child's own /proc VmHWM, not wait4's ru_maxrss: on Linux a forked
+    child starts with its parent's high-water mark, so that would report the
+    benchmark's own memory. (A pipe-filling stdout is not expected: children print one
+    JSON line at most.)
+    """
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    peak_kb, status = 0, Path(f"/proc/{proc.pid}/status")
+    while proc.poll() is None:
+        try:
+            hwm = [ln for ln in status.read_text().splitlines() if ln.startswith("VmHWM:")]
+            peak_kb = max([peak_kb] + [int(ln.split()[1]) for ln in hwm])
+        except (OSError, ValueError):
+            pass
+        time.sleep(0.05)
+    if proc.returncode:
         raise RagError(f"benchmark step failed: {' '.join(args)}")
-    return usage.ru_maxrss / 1024
+    return proc.stdout.read(), peak_kb / 1024
 
 
 def _store_curve_point(n: int) -> dict:
@@ -269,10 +282,10 @@ def run_bench(
         say("peak memory: ingestion and a chat session, each in its own process")
         rag = str(Path(sys.executable).parent / "rag")
         results["memory_mb"] = {
-            "ingest": _peak_rss_mb([rag, "ingest", str(work / "docs"), "--store", str(work / "m")]),
-            "chat": _peak_rss_mb(
-                [sys.executable, "-m", "rag.evals.bench", "--chat", str(seed_store)]
-            ),
+            "ingest": _measured([rag, "ingest", str(work / "docs"), "--store", str(work / "m")])[1],
+            "chat": _measured([sys.executable, "-m", "rag.evals.bench", "--chat", str(seed_store)])[
+                1
+            ],
         }
         say("store curve (synthetic unit vectors, each size in its own process)")
         results["store_curve"] = [_curve_child(n) for n in curve]
@@ -282,16 +295,8 @@ def run_bench(
 
 
 def _curve_child(n: int) -> dict:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "rag.evals.bench", "--curve-point", str(n)],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    stdout = proc.stdout.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    if status:
-        raise RagError(f"store curve at {n} vectors failed")
-    return {**json.loads(stdout), "rss_mb": usage.ru_maxrss / 1024, "synthetic": True}
+    stdout, peak = _measured([sys.executable, "-m", "rag.evals.bench", "--curve-point", str(n)])
+    return {**json.loads(stdout), "rss_mb": peak, "synthetic": True}
 
 
 def _doc_queries(files: list[Path]) -> list[str]:

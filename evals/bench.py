@@ -319,15 +319,8 @@ def _machine() -> dict:
     }
 
 
-def write(results: dict, out: Path) -> None:
-    """bench.json, bench.md and bench.png (latency and memory against store size)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "bench.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
+def markdown(results: dict) -> str:
+    """The figures as a Markdown table (printed by `rag bench`, saved as bench.md)."""
     i, r, a = results["ingest"], results["reingest"], results["answers"]
     q = results["retrieval"]
     med = {k: v["median"] for k, v in i.items() if isinstance(v, dict)}
@@ -364,7 +357,19 @@ def write(results: dict, out: Path) -> None:
             f"| {p['n']:,} | {p['load_seconds']:.0f} | {p['p50_ms']:.2f} | "
             f"{p['p95_ms']:.2f} | {p['rss_mb']:.0f} |"
         )
-    (out / "bench.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return "\n".join(lines) + "\n"
+
+
+def write(results: dict, out: Path) -> None:
+    """bench.json, bench.md and bench.png (latency and memory against store size)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "bench.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
+    (out / "bench.md").write_text(markdown(results), encoding="utf-8")
     curve = results["store_curve"]
     fig, left = plt.subplots(figsize=(7, 4))
     sizes = [p["n"] for p in curve]

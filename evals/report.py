@@ -36,9 +36,9 @@ def write_report(run: EvalRun, out: Path) -> list[Path]:
 
 
 def table(run: EvalRun) -> list[list[str]]:
-    """Rows of (metric, one column per system, difference when there are two)."""
+    """A header row, then (metric, one column per system, difference when there are two)."""
     names = list(run.metrics)
-    rows = []
+    rows = [["metric", *names] + (["difference"] if len(names) == 2 else [])]
     for key in RATES + OTHERS:
         values = [run.metrics[name][key] for name in names]
         cells = [f"{v:.3f}" if key in RATES else f"{v:.0f}" for v in values]
@@ -50,8 +50,7 @@ def table(run: EvalRun) -> list[list[str]]:
 
 
 def markdown(run: EvalRun) -> str:
-    names = list(run.metrics)
-    header = ["metric", *names] + (["difference"] if len(names) == 2 else [])
+    header, *rows = table(run)
     lines = [
         "# Evaluation report",
         "",
@@ -61,7 +60,7 @@ def markdown(run: EvalRun) -> str:
         "",
         "| " + " | ".join(header) + " |",
         "|" + "---|" * len(header),
-        *("| " + " | ".join(row) + " |" for row in table(run)),
+        *("| " + " | ".join(row) + " |" for row in rows),
     ]
     for name, outcomes in run.outcomes.items():
         bad = [(o, failed(o, run.support_threshold)) for o in outcomes]

@@ -57,7 +57,7 @@ def run_eval(
     """Evaluate on ``docs`` + ``questions_file``; ``overrides`` are Settings fields."""
     if not Path(docs).is_dir():
         raise RagError(f"--docs {docs} is not a folder")
-    questions = load_questions(questions_file)[:limit] if limit else load_questions(questions_file)
+    questions = load_questions(questions_file)[:limit]
     with tempfile.TemporaryDirectory(prefix="rag-eval-") as tmp:
         assistant = Assistant(store=store or Path(tmp) / "store", **overrides)
         report = assistant.ingest([docs])

@@ -10,9 +10,10 @@ from typing import Protocol
 
 from rag.answer import Answer
 from rag.assistant import Assistant
+from rag.cite import is_abstention
 from rag.errors import RagError
 from rag.evals.data import Question
-from rag.evals.metrics import ClaimedSentence, Outcome, says_no_answer, split_claims
+from rag.evals.metrics import ClaimedSentence, Outcome, split_claims
 from rag.retrieve import Passage
 
 RETRIEVED_K = 10  # passages kept per question for hit@k and MRR
@@ -133,7 +134,7 @@ class LlamaIndexBaseline:
         nodes = response.source_nodes
         sources = [_SOURCE_LABEL.sub("", n.node.get_content()) for n in nodes]
         outcome.answer = str(response.response or "")
-        outcome.abstained = says_no_answer(outcome.answer)
+        outcome.abstained = is_abstention(outcome.answer)
         if not outcome.abstained:
             outcome.sentences, outcome.markers, outcome.invalid_markers = split_claims(
                 outcome.answer, sources

@@ -59,8 +59,11 @@ class Answerer:
         """Yield text pieces as the model writes them, then the verified Answer."""
         started = time.perf_counter()
         s = self.settings
-        passages = self.retriever.search(search_query or question, s.top_k)
-        ranked, confidence = self._sentences(question, passages[: s.context_passages])
+        passages, best_passage = self.retriever.retrieve(search_query or question, s.top_k)
+        ranked = self._sentences(question, passages[: s.context_passages])
+        # A short "Who is X?" matches X's passage better than any one long sentence about
+        # X, and a sentence can stand out in a passage about other things: either counts.
+        confidence = max([best_passage] + [cosine for _, cosine in ranked])
         retrieved = time.perf_counter()
         info = {
             "provider": self.llm.provider if self.llm else "extractive",
@@ -140,17 +143,13 @@ class Answerer:
             ("user", prompts.render("answer", passages=numbered, question=question)),
         ]
 
-    def _sentences(
-        self, question: str, passages: list[Passage]
-    ) -> tuple[list[tuple[Passage, float]], float]:
-        """Each sentence of the passages as its own Passage, best first, with its cosine;
-        and the gate's confidence, the best cosine of any passage or sentence.
+    def _sentences(self, question: str, passages: list[Passage]) -> list[tuple[Passage, float]]:
+        """Each sentence of the passages as its own Passage, best first, with its cosine.
 
         Sentences are ranked by cosine similarity with the question plus the share of the
         question's content words they contain (a definition names its subject in full).
         A sentence repeated by overlapping chunks counts once; one that addresses the
-        assistant is left out (rag/guard.py). Confidence takes whole passages too: a short
-        "Who is X?" matches X's passage better than any one long sentence about X.
+        assistant is left out (rag/guard.py).
         """
         units: dict[tuple[str, int], Passage] = {}
         for p in passages:
@@ -159,19 +158,17 @@ class Answerer:
                 if key not in units and not addresses_assistant(p.text[a:b]):
                     units[key] = replace(p, start=p.start + a, end=p.start + b, text=p.text[a:b])
         if not units:
-            return [], 0.0
+            return []
         candidates = list(units.values())
-        vectors = self.embed([question] + [p.text for p in passages] + [u.text for u in candidates])
+        vectors = self.embed([question] + [u.text for u in candidates])
         cosine = vectors[1:] @ vectors[0]
-        confidence = float(cosine.max())
-        cosine = cosine[len(passages) :]
         terms = cite.content_terms(question)
         scores = [
             c + len(terms & cite.content_terms(u.text)) / max(len(terms), 1)
             for c, u in zip(cosine, candidates, strict=True)
         ]
         order = sorted(range(len(candidates)), key=lambda j: -scores[j])
-        return [(candidates[j], float(cosine[j])) for j in order], confidence
+        return [(candidates[j], float(cosine[j])) for j in order]
 
     def _extract(self, ranked: list[tuple[Passage, float]]) -> tuple[str, list[Passage]]:
         """The best sentences verbatim, each marked, and the sentences they cite."""

@@ -23,11 +23,14 @@ MARKER = re.compile(rf"\s*\[({_MARKER_NUMBERS})\]")
 _NUMBER = re.compile(r"\d[\d,.]*")
 _STEMMER = Stemmer.Stemmer("english")
 ABSTAIN_SENTINEL = "NOT_IN_DOCUMENTS"
-# How small models phrase "not in the passages" when they ignore the sentinel.
+# How models phrase "not in the passages" when they ignore the sentinel (also used to
+# read the llama-index baseline's replies in evals/, which has no abstention flag).
 _ABSTAIN = re.compile(
-    r"NOT_IN_DOCUMENTS|\b(?:passages?|documents?|context|text)\s+(?:does|do)\s+not\s+"
-    r"(?:say|mention|contain|provide|specify|state|answer)|\bnot\s+(?:mentioned|provided|"
-    r"specified|stated)\s+in\s+the\b|\bno\s+information\s+(?:about|on|regarding)\b",
+    r"NOT_IN_DOCUMENTS|\b(?:sources?|passages?|documents?|context|text)\s+(?:does|do)\s+not\s+"
+    r"(?:say|mention|contain|provide|specify|state|answer|include|give)|\bnot\s+(?:mentioned|"
+    r"provided|specified|stated|included|available)\s+in\b|\bno\s+(?:information|mention)\b|"
+    r"\bnone\s+of\s+the\s+(?:sources|passages|documents)\b|\bcannot\s+(?:be\s+)?(?:determined|"
+    r"answered|found|determine|answer|find)\b|\bI\s+(?:do\s+not|don't)\s+know\b",
     re.IGNORECASE,
 )
 

@@ -285,9 +285,7 @@ def eval_cmd(
     if as_json:
         _print_json(run.summary())
         return
-    names = list(run.metrics)
-    header = ["metric", *names] + (["difference"] if len(names) == 2 else [])
-    for row in [header, *table(run)]:
+    for row in table(run):
         line = "".join(f"{c:>12}" if i else f"{c:24}" for i, c in enumerate(row))
         out.print(_safe(line), soft_wrap=True, highlight=False)
 
@@ -305,7 +303,7 @@ def bench_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Measure ingestion, retrieval and answer speed on Python's documentation."""
-    from rag.evals.bench import run_bench
+    from rag.evals.bench import markdown, run_bench
 
     try:
         sizes = tuple(int(n) for n in curve.split(","))
@@ -315,8 +313,8 @@ def bench_cmd(
     results = run_bench(out_dir, mb=mb, repeats=repeats, curve=sizes, say=say)
     if as_json:
         _print_json(results)
-    elif out_dir:
-        out.print((out_dir / "bench.md").read_text(encoding="utf-8"), markup=False)
+    else:
+        out.print(markdown(results), markup=False)
 
 
 @app.command("status")

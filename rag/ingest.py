@@ -1,5 +1,6 @@
 """Ingestion: find files, skip unchanged ones by content hash, chunk, embed, store."""
 
+from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -103,12 +104,11 @@ def ingest(
     # Reading and chunking run one file ahead of embedding, in a thread: onnxruntime
     # releases the GIL, so the model is never left waiting for the next file.
     with ThreadPoolExecutor(max_workers=1) as reader:
-        ahead = [reader.submit(prepare, f) for f in files[:_AHEAD]]
+        ahead = deque(reader.submit(prepare, f) for f in files[:_AHEAD])
         for done, path in enumerate(files):
             if progress:
                 progress(done, len(files), str(path))
-            prepared = ahead[done].result()
-            ahead[done] = None  # type: ignore[call-overload]  # free it as we go
+            prepared = ahead.popleft().result()
             if done + _AHEAD < len(files):
                 ahead.append(reader.submit(prepare, files[done + _AHEAD]))
             if isinstance(prepared, str):
@@ -121,7 +121,7 @@ def ingest(
                 report.unchanged += 1
                 continue
             pending.append((doc, chunks))
-            if sum(len(c) for _, c in pending) >= batch_chunks:
+            if sum(len(c) for _, c in pending) >= batch_chunks:  # pending stays short
                 flush()
         flush()
     if prune:

@@ -92,6 +92,10 @@ class Retriever:
 
     def search(self, query: str, k: int, mode: Mode = "hybrid") -> list[Passage]:
         """The ``k`` best passages, best first."""
+        return self.retrieve(query, k, mode)[0]
+
+    def retrieve(self, query: str, k: int, mode: Mode = "hybrid") -> tuple[list[Passage], float]:
+        """The passages, plus the best dense cosine similarity (the answerer's gate)."""
         pool = max(self.candidates, k)
         dense = self.store.query(self.embed_query(query), pool) if mode != "bm25" else []
         keyword = self.keyword_index().search(query, pool) if mode != "dense" else []
@@ -109,7 +113,7 @@ class Retriever:
                 chunks[chunk.id] = chunk
                 fused[chunk.id] = fused.get(chunk.id, 0.0) + weights[name] * float(score)
         best = sorted(fused, key=lambda cid: (-fused[cid], cid))[:k]
-        return [
+        passages = [
             Passage(
                 rank=i + 1,
                 score=round(fused[cid], 6),
@@ -123,3 +127,4 @@ class Retriever:
             )
             for i, cid in enumerate(best)
         ]
+        return passages, max((s for _, s in dense), default=0.0)

@@ -182,8 +182,8 @@ class Store:
     ) -> None:
         """Swap files' chunks ``(start, end, page, text)`` for new ones, then record them.
 
-        One delete, one add and one manifest write per batch: Chroma is fastest with
-        large writes. Records come last, so a run killed midway leaves only chunks that
+        One add and one manifest write per batch (deletes stay per file): Chroma is
+        fastest with large writes. Records come last, so a run killed midway leaves only chunks that
         :meth:`repair` removes.
         """
         nodes = []

@@ -51,12 +51,9 @@ def run_rag(
     )
 
 
-@pytest.fixture(scope="session")
-def chroma_server(tmp_path_factory):
-    """A real Chroma server on 127.0.0.1 (`chroma run`), stopped after the session."""
+def start_chroma(path: Path, port: int) -> subprocess.Popen:
+    """A real Chroma server (`chroma run`) on 127.0.0.1:port, once it accepts connections."""
     exe = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
-    port = free_port()
-    path = tmp_path_factory.mktemp("chroma-server")
     proc = subprocess.Popen(
         [exe, "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
         stdout=subprocess.DEVNULL,
@@ -66,12 +63,18 @@ def chroma_server(tmp_path_factory):
     while time.time() < deadline:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
+            return proc
         except OSError:
             time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("chroma server did not start")
+    proc.kill()
+    pytest.fail("chroma server did not start")
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory):
+    """A Chroma server for the whole session, stopped after it."""
+    port = free_port()
+    proc = start_chroma(tmp_path_factory.mktemp("chroma-server"), port)
     yield f"http://127.0.0.1:{port}"
     proc.terminate()
     proc.wait(timeout=30)

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from rag.cite import claims
+from rag.cite import is_abstention as says_no_answer
 from rag.errors import RagError
 from rag.evals.data import Question, load_questions
 from rag.evals.metrics import (
@@ -15,7 +16,6 @@ from rag.evals.metrics import (
     citation_scores,
     contains_answer,
     normalize,
-    says_no_answer,
     score,
     split_claims,
     token_f1,

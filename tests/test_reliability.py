@@ -5,7 +5,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -19,7 +18,7 @@ import pytest
 from rag import Assistant
 from rag.cite import markers
 from rag.errors import RagError
-from tests.conftest import ROOT, SEEDS, free_port, run_rag
+from tests.conftest import ROOT, SEEDS, free_port, run_rag, start_chroma
 
 SQUAD_DOCS = ROOT.parent / "shared" / "datasets" / "squad2-open" / "docs"
 ADVERSARIAL = ROOT / "evals" / "datasets" / "adversarial" / "docs"
@@ -198,28 +197,10 @@ def test_llm_faults_give_a_clear_fallback_within_the_timeout(seeded, faulty, mod
     assert session.ask("Who is Sergei Markov?").citations  # the session goes on
 
 
-def _chroma(path: Path, port: int) -> subprocess.Popen:
-    exe = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
-    proc = subprocess.Popen(
-        [exe, "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return proc
-        except OSError:
-            time.sleep(0.3)
-    proc.kill()
-    pytest.fail("chroma server did not start")
-
-
 def test_chroma_server_down_is_a_clear_error_and_a_restart_recovers(tmp_path):
     port, data = free_port(), tmp_path / "chroma"
     url = f"http://127.0.0.1:{port}"
-    server = _chroma(data, port)
+    server = start_chroma(data, port)
     try:
         assistant = Assistant(chroma_url=url, llm="extractive")
         assistant.ingest([SEEDS])
@@ -231,7 +212,7 @@ def test_chroma_server_down_is_a_clear_error_and_a_restart_recovers(tmp_path):
         cli = run_rag("search", "Witkoff", env={"RAG_CHROMA_URL": url})
         assert cli.returncode == 1 and "Traceback" not in cli.stderr
         assert "cannot reach the Chroma server" in cli.stderr
-        server = _chroma(data, port)
+        server = start_chroma(data, port)
         assert assistant.search("Who is Steve Witkoff?")[0].text  # same object, recovered
     finally:
         server.terminate()

@@ -86,9 +86,10 @@ def _llama_index_cold(files: list[Path], store: Path, chunk_tokens: int, overlap
     from llama_index.core.node_parser import SentenceSplitter
     from llama_index.vector_stores.chroma import ChromaVectorStore
 
-    from rag.embed import MiniLMEmbedding
+    from rag.embed import make_embedder
+    from rag.settings import Settings
 
-    embedder = MiniLMEmbedding()
+    embedder = make_embedder(Settings.from_env())  # the model ours uses
     client = chromadb.PersistentClient(
         path=str(store), settings=chromadb.config.Settings(anonymized_telemetry=False)
     )
@@ -107,6 +108,27 @@ def _llama_index_cold(files: list[Path], store: Path, chunk_tokens: int, overlap
     wall = time.perf_counter() - started
     del index
     return {"seconds": wall, "chunks": collection.count(), "forward": embedder.forward_seconds}
+
+
+def _model_speed(store: Path, repeats: int) -> dict:
+    """Forward-pass speed of the int8 build against the shipped fp32 model, same chunks."""
+    from rag.embed import MiniLMEmbedding
+    from rag.settings import Settings
+
+    chunks = [c.text for c in Assistant(store=store, llm="extractive").store.all_chunks()[:512]]
+    speeds = {}
+    for name, cache in (("fp32", None), ("int8", Settings.from_env().cache_dir)):
+        model = MiniLMEmbedding(int8_cache=cache)
+        runs = []
+        for _ in range(repeats):
+            model.forward_seconds = 0.0
+            model.embed(chunks)
+            runs.append(len(chunks) / model.forward_seconds)
+        speeds[f"{name}_chunks_per_s"] = spread(runs)
+    speeds["int8_speedup"] = (
+        speeds["int8_chunks_per_s"]["median"] / speeds["fp32_chunks_per_s"]["median"]
+    )
+    return speeds
 
 
 def _touch(files: list[Path], share: float) -> int:
@@ -273,6 +295,8 @@ def run_bench(
             "one_percent_share_of_cold": one_percent / cold,
         }
         questions = [q.question for q in load_questions(SEED_QUESTIONS) if not q.conversation]
+        say("embedding model: int8 build against the shipped fp32 model")
+        results["model"] = _model_speed(store, repeats)
         say("retrieval latency")
         results["retrieval"] = _retrieval(store, _doc_queries(files), repeats)
         seed_store = work / "seed"
@@ -322,7 +346,7 @@ def _machine() -> dict:
 def markdown(results: dict) -> str:
     """The figures as a Markdown table (printed by `rag bench`, saved as bench.md)."""
     i, r, a = results["ingest"], results["reingest"], results["answers"]
-    q = results["retrieval"]
+    q, m = results["retrieval"], results["model"]
     med = {k: v["median"] for k, v in i.items() if isinstance(v, dict)}
     lines = [
         "# Benchmark",
@@ -341,6 +365,8 @@ def markdown(results: dict) -> str:
         f"({100 * r['unchanged_share_of_cold']:.1f}% of cold) |",
         f"| re-ingest with 1% changed | {r['one_percent_seconds']:.1f} s "
         f"({100 * r['one_percent_share_of_cold']:.1f}% of cold) |",
+        f"| MiniLM forward pass, fp32 / int8 | {m['fp32_chunks_per_s']['median']:.1f} / "
+        f"{m['int8_chunks_per_s']['median']:.1f} chunks/s ({m['int8_speedup']:.2f}x) |",
         f"| retrieval at {q['chunks']} chunks | p50 {q['p50_ms']:.1f} ms, "
         f"p95 {q['p95_ms']:.1f} ms |",
         f"| embedded LLM, time to first token | p50 {a['ttft_p50_ms']:.0f} ms, "

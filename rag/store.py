@@ -126,7 +126,9 @@ class Store:
             raise RagError(
                 f"the store at {self.location} was built with embedding model "
                 f"{meta.get('embed_model')} ({meta.get('embed_dim')} dims), "
-                f"not {model} ({dim} dims); use the same model or another --store"
+                f"not {model} ({dim} dims); set RAG_EMBED_MODEL to the model it was built with "
+                "(all-MiniLM-L6-v2 is minilm-fp32, all-MiniLM-L6-v2-int8 is minilm) "
+                "or use another --store"
             )
         self._chunks = chunks
         self.vectors = ChromaVectorStore(chroma_collection=chunks)

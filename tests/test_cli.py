@@ -22,7 +22,7 @@ def test_ingest_search_status_json(tmp_path):
     assert top["rank"] == 1 and "special envoy, Steve Witkoff" in top["text"]
 
     status = json.loads(run_rag("status", "--store", store, "--json").stdout)
-    assert status["documents"] == 1 and status["embed_model"] == "all-MiniLM-L6-v2"
+    assert status["documents"] == 1 and status["embed_model"] == "all-MiniLM-L6-v2-int8"
 
 
 def test_partial_ingest_reports_skips_and_exits_3(tmp_path):

@@ -5,7 +5,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, replace
 
-from rag import cite, prompts
+from rag import cite, expect, prompts
 from rag.chunk import sentence_spans
 from rag.cite import Citation, Sentence
 from rag.guard import addresses_assistant
@@ -76,6 +76,10 @@ class Answerer:
         context = [unit for unit, _ in ranked[: s.context_sentences]]
         if not ranked or confidence < s.gate:
             raw = cite.ABSTAIN_SENTINEL
+        elif not any(expect.gives_kind(question, unit.text) for unit in context):
+            # Asked for a number, date or share that no context sentence holds: no
+            # model can answer from these passages, so do not ask one.
+            raw, note = cite.ABSTAIN_SENTINEL, self._kind_missing(question)
         elif self.llm is None:
             raw, context = self._extract(ranked)
         else:
@@ -99,10 +103,12 @@ class Answerer:
             x.supported and not cite.restates(x.text, question) and not _repeat(x.text, seen)
             for x in sentences
         ]
-        if not any(useful) and ranked and confidence >= s.gate and self.llm and not note:
-            # Past the gate, a small model that declines, echoes the question or says
-            # nothing the passages support is wrong far more often than the passages are
-            # (measured in evals/): quote the best sentences instead, and say so.
+        past_gate = bool(ranked) and confidence >= s.gate
+        if not _answers(question, sentences, useful) and past_gate and self.llm and not note:
+            # Past the gate, a small model that declines, echoes the question, says
+            # nothing the passages support or gives no number/date where one is asked
+            # for is wrong far more often than the passages are (measured in evals/):
+            # quote the best sentences instead, and say so.
             note = prompts.load("quoted_instead")
             raw, context = self._extract(ranked)
             sentences, citations = cite.verify(raw, context, s.support)
@@ -110,6 +116,8 @@ class Answerer:
         elif useful.count(False):
             left_out = prompts.render("left_out", n=useful.count(False))
             note = f"{note} {left_out}" if note else left_out
+        if any(useful) and not _answers(question, sentences, useful):
+            useful, note = [False] * len(useful), self._kind_missing(question)
         sentences, citations = cite.keep(sentences, citations, useful)
         generated = time.perf_counter()
         abstained = not sentences
@@ -170,12 +178,22 @@ class Answerer:
         order = sorted(range(len(candidates)), key=lambda j: -scores[j])
         return [(candidates[j], float(cosine[j])) for j in order]
 
+    @staticmethod
+    def _kind_missing(question: str) -> str:
+        return prompts.render("kind_missing", kind=expect.expected_kind(question))
+
     def _extract(self, ranked: list[tuple[Passage, float]]) -> tuple[str, list[Passage]]:
         """The best sentences verbatim, each marked, and the sentences they cite."""
         picked = [unit for unit, _ in ranked[: self.settings.extract_sentences]]
         # A "[n]" written inside a document must not pass for a citation.
         quoted = (cite.strip_markers(u.text) for u in picked)
         return " ".join(f"{q} [{i}]" for i, q in enumerate(quoted, 1)), picked
+
+
+def _answers(question: str, sentences: list[Sentence], useful: list[bool]) -> bool:
+    """Some sentence is useful, and together they give the kind of answer asked for."""
+    kept = " ".join(x.text for x, u in zip(sentences, useful, strict=True) if u)
+    return bool(kept) and expect.gives_kind(question, kept)
 
 
 def _repeat(text: str, seen: set[str]) -> bool:

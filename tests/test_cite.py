@@ -81,6 +81,21 @@ def test_off_topic_question_is_gated_without_calling_the_model(answer_with):
     assert answer.abstained and llm.prompts == []
 
 
+def test_a_number_asked_for_and_not_given_is_an_abstention(answer_with):
+    # The article names Sergei Markov but never his age: an invented age is unsupported,
+    # and the best sentences about him give no number either.
+    answerer, _ = answer_with("Sergei Markov is 64 years old [1].")
+    answer = answerer.ask("How old is Sergei Markov?")
+    assert answer.abstained and "a number" in answer.note and not answer.citations
+
+
+def test_a_date_asked_for_is_answered_when_a_sentence_gives_one(answer_with):
+    answerer, _ = answer_with("The Kremlin confirmed the meeting on Thursday morning [1].")
+    answer = answerer.ask("When did the Kremlin confirm that Putin and Trump would meet?")
+    assert not answer.abstained and "Thursday" in answer.answer
+    _check_quotes(answer)
+
+
 def test_model_failure_falls_back_to_extractive_and_says_so(answer_with):
     answerer, _ = answer_with(LLMError("compatible: cannot connect to http://127.0.0.1:9"))
     answer = answerer.ask("Who is Steve Witkoff?")

@@ -1,0 +1,34 @@
+"""Which questions ask for a number, a date or a share, and which answers give one."""
+
+import pytest
+
+from rag.expect import expected_kind, gives_kind
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("How many regions did Russia claim?", "a number"),
+        ("How old is Sergei Markov?", "a number"),
+        ("What is the population of Kyiv?", "a number"),
+        ("When was Yuri Ushakov born?", "a date or time"),
+        ("In which month did Putin say it?", "a date or time"),
+        ("And when did the talks start?", "a date or time"),
+        ("What percentage of the territory does Russia control?", "a percentage or share"),
+        ("Who is Steve Witkoff?", None),
+        ("What happened when Putin met Witkoff?", None),  # "when" as a conjunction
+        ("How much influence does he have?", None),  # degree, not always a number
+        ("Where was Markov born?", None),
+    ],
+)
+def test_expected_kind(question, kind):
+    assert expected_kind(question) == kind
+
+
+def test_gives_kind():
+    assert gives_kind("How many regions?", "the four regions it claims")
+    assert gives_kind("When did they meet?", "They met on Thursday morning.")
+    assert gives_kind("What share of the vote?", "Just over half of it.")
+    assert not gives_kind("How old is Markov?", "One possibility is that he is a pundit.")
+    assert not gives_kind("What percentage is held?", "Four regions were annexed in 2022.")
+    assert gives_kind("Who is he?", "Anything at all.")

@@ -1,6 +1,5 @@
 """Answering: retrieve -> confidence gate -> generate (or extract) -> verify citations."""
 
-import re
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, replace
@@ -98,7 +97,7 @@ class Answerer:
         sentences, citations = (
             ([], []) if cite.is_abstention(raw) else cite.verify(raw, context, s.support)
         )
-        seen: set[str] = set()
+        seen: list[frozenset[str]] = []
         useful = [  # supported, saying more than the question, and not said before
             x.supported and not cite.restates(x.text, question) and not _repeat(x.text, seen)
             for x in sentences
@@ -196,10 +195,16 @@ def _answers(question: str, sentences: list[Sentence], useful: list[bool]) -> bo
     return bool(kept) and expect.gives_kind(question, kept)
 
 
-def _repeat(text: str, seen: set[str]) -> bool:
-    """True the second time the same sentence (ignoring case and punctuation) comes by."""
-    key = " ".join(re.findall(r"\w+", text.lower()))
-    if key in seen:
-        return True
-    seen.add(key)
+def _repeat(text: str, seen: list[frozenset[str]]) -> bool:
+    """True when the sentence says mostly what an earlier one said.
+
+    Small models restate a sentence with a title or a name added ("Putin has long said
+    X." then "President Vladimir V. Putin has long said X."): 80% of the shorter one's
+    content words found in the other counts as a repeat.
+    """
+    terms = cite.content_terms(text)
+    for earlier in seen:
+        if len(terms & earlier) >= 0.8 * max(min(len(terms), len(earlier)), 1):
+            return True
+    seen.append(terms)
     return False

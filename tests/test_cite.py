@@ -81,6 +81,15 @@ def test_off_topic_question_is_gated_without_calling_the_model(answer_with):
     assert answer.abstained and llm.prompts == []
 
 
+def test_a_sentence_restated_with_a_title_added_is_left_out(answer_with):
+    answerer, _ = answer_with(
+        "Putin has long said he wants to sit down with President Trump [1]. "
+        "President Vladimir V. Putin has long said he wants to sit down with President Trump [1]."
+    )
+    answer = answerer.ask("Why has Putin focused on placating Trump?")
+    assert len(answer.sentences) == 1 and "1 sentence(s)" in answer.note
+
+
 def test_a_number_asked_for_and_not_given_is_an_abstention(answer_with):
     # The article names Sergei Markov but never his age: an invented age is unsupported,
     # and the best sentences about him give no number either.

@@ -196,15 +196,16 @@ def _answers(question: str, sentences: list[Sentence], useful: list[bool]) -> bo
 
 
 def _repeat(text: str, seen: list[frozenset[str]]) -> bool:
-    """True when the sentence says mostly what an earlier one said.
+    """True when the sentence adds little to one said before.
 
     Small models restate a sentence with a title or a name added ("Putin has long said
-    X." then "President Vladimir V. Putin has long said X."): 80% of the shorter one's
-    content words found in the other counts as a repeat.
+    X." then "President Vladimir V. Putin has long said X."): when 80% of its content
+    words were in an earlier sentence, it is a repeat. A longer sentence that adds
+    facts to a short earlier one is not.
     """
     terms = cite.content_terms(text)
     for earlier in seen:
-        if len(terms & earlier) >= 0.8 * max(min(len(terms), len(earlier)), 1):
+        if len(terms & earlier) >= 0.8 * max(len(terms), 1):
             return True
     seen.append(terms)
     return False

@@ -54,3 +54,13 @@ def test_unwritable_cache_is_a_clear_error(tmp_path):
     blocker.write_text("not a folder")
     with pytest.raises(RagError, match="RAG_CACHE_DIR"):
         MiniLMEmbedding(int8_cache=blocker / "cache")
+
+
+def test_int8_vector_does_not_depend_on_batch_mates(tmp_path):
+    # Dynamic int8 quantizes activations with one scale per run: batched with other
+    # texts, a text would get another vector, and re-ingesting would change the store.
+    int8 = MiniLMEmbedding(int8_cache=tmp_path, embed_batch_size=32)
+    texts = _sentences()
+    alone = np.stack([int8.embed([t])[0] for t in texts[:8]])
+    together = int8.embed(texts)[:8]
+    assert np.allclose(alone, together, atol=1e-6)

@@ -26,8 +26,9 @@ class Settings:
     embed_threads: int = 0
     """onnxruntime intra-op threads; 0 lets onnxruntime use every core."""
     embed_batch: int = 8
-    """Texts per forward pass. On 2 cores 8 beat 32 (97 s against 109 s for 10,330 chunks)
-    at 771 MB peak RSS against 1,752 MB: onnxruntime keeps buffers for its widest batch."""
+    """Texts per forward pass (``minilm-fp32``, OpenAI; the int8 model runs one at a time).
+    On 2 cores 8 beat 32 (97 s against 109 s for 10,330 chunks) at 771 MB peak RSS
+    against 1,752 MB: onnxruntime keeps buffers for its widest batch."""
     ingest_batch: int = 256
     """Chunks embedded and written to Chroma together, across files."""
     chunk_tokens: int = 128
@@ -56,8 +57,8 @@ class Settings:
     calling the model.
 
     Set from outside data: the highest value that loses at most 1% of answerable
-    squad2-open questions with all-MiniLM-L6-v2; checked on the seed set (no answerable
-    question below it, 7 of 15 unanswerable ones)."""
+    squad2-open questions with the fp32 model (with the int8 build it loses 2 of 150);
+    checked on the seed set (no answerable question below it, 7 of 15 unanswerable ones)."""
     support: float = 0.6
     """Share of a sentence's content words a passage must contain to support it."""
     context_passages: int = 4

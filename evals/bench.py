@@ -112,13 +112,13 @@ def _llama_index_cold(files: list[Path], store: Path, chunk_tokens: int, overlap
 
 def _model_speed(store: Path, repeats: int) -> dict:
     """Forward-pass speed of the int8 build against the shipped fp32 model, same chunks."""
-    from rag.embed import MiniLMEmbedding
+    from rag.embed import make_embedder
     from rag.settings import Settings
 
     chunks = [c.text for c in Assistant(store=store, llm="extractive").store.all_chunks()[:512]]
     speeds = {}
-    for name, cache in (("fp32", None), ("int8", Settings.from_env().cache_dir)):
-        model = MiniLMEmbedding(int8_cache=cache)
+    for name, setting in (("fp32", "minilm-fp32"), ("int8", "minilm")):
+        model = make_embedder(Settings.from_env(embed_model=setting))  # as ingest runs it
         runs = []
         for _ in range(repeats):
             model.forward_seconds = 0.0

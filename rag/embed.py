@@ -63,7 +63,7 @@ class MiniLMEmbedding(BaseEmbedding):
     def __init__(
         self,
         threads: int = 0,
-        embed_batch_size: int = 32,
+        embed_batch_size: int = 8,
         int8_cache: Path | None = None,
     ) -> None:
         """``int8_cache``: run the real int8 build kept there (made on first use)."""
@@ -75,23 +75,16 @@ class MiniLMEmbedding(BaseEmbedding):
         self._counter = BertWordPieceTokenizer(str(vocab), lowercase=True)
         self._tokenizer = BertWordPieceTokenizer(str(vocab), lowercase=True)
         self._tokenizer.enable_truncation(MINILM_MAX_WORDPIECES)
-        source = _verified_model_path()
-        self._session = self._open(source)
+        path = source = _verified_model_path()
         if int8_cache:
             # int8 activations are quantized with one scale per run, so a text's vector
             # would depend on its batch-mates and their padding: each text runs alone,
             # which measured as fast as batches of 8 on 2 cores and holds no buffers.
             self.embed_batch_size = 1
-            reference = self.embed(list(PROBES))
-            self._session = self._open(
-                int8_model(
-                    source,
-                    MINILM_SHA256,
-                    int8_cache,
-                    lambda built: self._agreement(reference, built),
-                )
+            path = int8_model(
+                source, MINILM_SHA256, int8_cache, lambda built: self._agreement(source, built)
             )
-        self.forward_seconds = 0.0
+        self._session = self._open(path)
 
     def _open(self, path: Path):
         import onnxruntime as ort
@@ -102,13 +95,17 @@ class MiniLMEmbedding(BaseEmbedding):
         options.inter_op_num_threads = 1
         return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
-    def _agreement(self, reference: np.ndarray, candidate: Path) -> float:
-        """Lowest cosine between ``reference`` and the candidate model's probe vectors."""
-        previous, self._session = self._session, self._open(candidate)
-        try:
-            return float((self.embed(list(PROBES)) * reference).sum(axis=1).min())
-        finally:
-            self._session = previous
+    def _agreement(self, source: Path, candidate: Path) -> float:
+        """Lowest cosine between the two models' vectors of the probe sentences.
+
+        Runs only when the int8 build is made, so a normal start opens one model.
+        """
+        vectors = []
+        for path in (source, candidate):
+            self._session = self._open(path)
+            vectors.append(self.embed(list(PROBES)))
+        self.forward_seconds = 0.0
+        return float((vectors[0] * vectors[1]).sum(axis=1).min())
 
     @classmethod
     def class_name(cls) -> str:

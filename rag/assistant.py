@@ -69,17 +69,16 @@ class Assistant:
         """Add new and changed files under ``paths``; ``prune`` drops vanished ones."""
         s, embedder = self.settings, self.embedder
         if isinstance(embedder, MiniLMEmbedding):
-            # Pack by wordpieces without [CLS]/[SEP], then check whole chunks with them.
+            # Pack by wordpieces without [CLS]/[SEP], which the model adds to each chunk.
             chunker = Chunker(
                 s.chunk_tokens,
                 s.chunk_overlap,
-                limit=lambda t: embedder.wordpieces(t, special_tokens=False),
+                limit=lambda texts: embedder.wordpieces(texts, special_tokens=False),
                 limit_max=MINILM_MAX_WORDPIECES - 2,
             )
-            over_limit = lambda t: embedder.wordpieces(t) > MINILM_MAX_WORDPIECES  # noqa: E731
         else:
             chunker = Chunker(s.chunk_tokens, s.chunk_overlap)
-            over_limit = lambda t: False  # noqa: E731
+        truncated_before = getattr(embedder, "truncated", 0)
         store = self.store
         with StoreLock(s):  # a second writer is refused, never interleaved
             report = ingest(
@@ -87,12 +86,12 @@ class Assistant:
                 store,
                 chunker,
                 lambda texts: embed_texts(embedder, texts),
-                over_limit=over_limit,
                 prune=prune,
                 progress=progress,
                 max_file_mb=s.max_file_mb,
                 batch_chunks=s.ingest_batch,
             )
+        report.truncated = getattr(embedder, "truncated", 0) - truncated_before
         if "retriever" in self.__dict__:
             self.retriever.invalidate()
         return report

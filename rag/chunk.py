@@ -14,7 +14,8 @@ from functools import lru_cache
 
 import tiktoken
 
-Counter = Callable[[str], int]
+BatchCounter = Callable[[list[str]], list[int]]
+"""Units (e.g. wordpieces) in each text; one call per file keeps per-call costs down."""
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ class Chunker:
         self,
         max_tokens: int,
         overlap_tokens: int,
-        limit: Counter | None = None,
+        limit: BatchCounter | None = None,
         limit_max: int = 0,
     ) -> None:
         self.max_tokens = max_tokens
@@ -101,8 +102,7 @@ class Chunker:
 
     def _fits(self, current: list[_Unit], unit: _Unit) -> bool:
         tokens = sum(u.tokens for u in current) + unit.tokens
-        limit_units = sum(u.limit_units for u in current) + unit.limit_units
-        return tokens <= self.max_tokens and (not self.limit or limit_units <= self.limit_max)
+        return self._within(tokens, sum(u.limit_units for u in current) + unit.limit_units)
 
     def _overlap(self, previous: list[_Unit], unit: _Unit) -> list[_Unit]:
         """Trailing sentences of the previous chunk, within the overlap budget."""
@@ -121,26 +121,37 @@ class Chunker:
 
     def _units(self, text: str) -> list[_Unit]:
         """Sentences (split further when too long), flagged where a new line/block begins."""
+        spans = sentence_spans(text)
+        pieces = [text[s:e] for s, e in spans]
+        limits = self.limit(pieces) if self.limit else [0] * len(pieces)
         units: list[_Unit] = []
         line_end = -1
-        for s, e in sentence_spans(text):
+        for (s, e), piece, limit_units in zip(spans, pieces, limits, strict=True):
             first = "\n" in text[line_end:s] or line_end < 0
             line_end = e
-            for start, end in self._fit(text, s, e):
-                piece = text[start:end]
-                units.append(_Unit(start, end, count_tokens(piece), self._limit(piece), first))
+            tokens = count_tokens(piece)
+            fitted = (
+                [(s, e, tokens, limit_units)]
+                if self._within(tokens, limit_units)
+                else self._fit(text, s, e)
+            )
+            for start, end, piece_tokens, piece_units in fitted:
+                units.append(_Unit(start, end, piece_tokens, piece_units, first))
                 first = False
         return units
 
-    def _limit(self, piece: str) -> int:
-        return self.limit(piece) if self.limit else 0
+    def _within(self, tokens: int, limit_units: int) -> bool:
+        return tokens <= self.max_tokens and (not self.limit or limit_units <= self.limit_max)
 
-    def _fit(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
-        """Split an over-long sentence at whitespace (or anywhere) until each piece fits."""
+    def _fit(self, text: str, start: int, end: int) -> list[tuple[int, int, int, int]]:
+        """Split an over-long sentence at whitespace (or anywhere) until each piece fits.
+
+        Returns (start, end, tokens, limit units) per piece, so each is measured once.
+        """
         piece = text[start:end]
-        over_limit = self.limit and self.limit(piece) > self.limit_max
-        if count_tokens(piece) <= self.max_tokens and not over_limit:
-            return [(start, end)]
+        tokens, limit_units = count_tokens(piece), self.limit([piece])[0] if self.limit else 0
+        if self._within(tokens, limit_units):
+            return [(start, end, tokens, limit_units)]
         middle = start + (end - start) // 2
         space = text.rfind(" ", start + 1, middle + 1)
         if space == -1:

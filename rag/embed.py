@@ -56,6 +56,8 @@ class MiniLMEmbedding(BaseEmbedding):
     threads: int = 0
     forward_seconds: float = 0.0
     """Time spent inside the model's forward pass (the benchmark's yardstick)."""
+    truncated: int = 0
+    """Texts cut at 256 wordpieces so far (ingest reports them)."""
     _session: object = PrivateAttr()
     _tokenizer: object = PrivateAttr()
     _counter: object = PrivateAttr()
@@ -111,9 +113,10 @@ class MiniLMEmbedding(BaseEmbedding):
     def class_name(cls) -> str:
         return "MiniLMEmbedding"
 
-    def wordpieces(self, text: str, special_tokens: bool = True) -> int:
-        """Wordpieces ``text`` needs; with [CLS] and [SEP] it must stay within 256."""
-        return len(self._counter.encode(text, add_special_tokens=special_tokens).ids)
+    def wordpieces(self, texts: list[str], special_tokens: bool = True) -> list[int]:
+        """Wordpieces each text needs; with [CLS] and [SEP] it must stay within 256."""
+        encodings = self._counter.encode_batch(texts, add_special_tokens=special_tokens)
+        return [len(e.ids) for e in encodings]
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """Unit-length float32 vectors, one row per text, in input order."""
@@ -121,6 +124,7 @@ class MiniLMEmbedding(BaseEmbedding):
         if not texts:
             return out
         encodings = self._tokenizer.encode_batch(texts)
+        self.truncated += sum(bool(e.overflowing) for e in encodings)
         order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
         for b in range(0, len(order), self.embed_batch_size):
             idx = order[b : b + self.embed_batch_size]

@@ -2,7 +2,7 @@
 
 from collections import deque
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -27,6 +27,7 @@ class IngestReport:
     removed: int = 0
     chunks: int = 0
     truncated: int = 0
+    """Chunks the embedding model had to cut (counted by the model)."""
     skipped: list[dict[str, str]] = field(default_factory=list)
     encodings: list[dict[str, str]] = field(default_factory=list)
     """Files that were not UTF-8, with the encoding they were read as."""
@@ -40,7 +41,6 @@ def ingest(
     store: Store,
     chunker: Chunker,
     embed: Callable[[list[str]], object],
-    over_limit: Callable[[str], bool],
     prune: bool = False,
     progress: Progress | None = None,
     max_file_mb: float = 0,
@@ -81,9 +81,14 @@ def ingest(
         return doc, chunks
 
     pending: list[tuple[Document, list]] = []
+    writing: list[Future] = []
 
     def flush() -> None:
-        """Embed the pending files' chunks together and write them in one batch."""
+        """Embed the pending files' chunks together; write them while the next embed.
+
+        One write is in flight at a time, so batches land in order and memory stays
+        bounded; a failed write surfaces at the next flush.
+        """
         texts = [c.text for _, chunks in pending for c in chunks]
         vectors = embed(texts) if texts else []
         batch, at = [], 0
@@ -92,18 +97,20 @@ def ingest(
             spans = [(c.start, c.end, doc.page_at(c.start), c.text) for c in chunks]
             batch.append((record, spans, vectors[at : at + len(chunks)]))
             at += len(chunks)
-            report.truncated += sum(over_limit(c.text) for c in chunks)
             report.chunks += len(chunks)
             if doc.source in manifest:
                 report.updated += 1
             else:
                 report.added += 1
-        store.replace_files(batch)
+        if writing:
+            writing.pop().result()
+        writing.append(writer.submit(store.replace_files, batch))
         pending.clear()
 
-    # Reading and chunking run one file ahead of embedding, in a thread: onnxruntime
-    # releases the GIL, so the model is never left waiting for the next file.
-    with ThreadPoolExecutor(max_workers=1) as reader:
+    # Reading and chunking run ahead of embedding in one thread, and writing to the
+    # store trails it in another: onnxruntime releases the GIL, so the model is never
+    # left waiting for the next file or for Chroma.
+    with ThreadPoolExecutor(max_workers=1) as reader, ThreadPoolExecutor(max_workers=1) as writer:
         ahead = deque(reader.submit(prepare, f) for f in files[:_AHEAD])
         for done, path in enumerate(files):
             if progress:
@@ -124,6 +131,7 @@ def ingest(
             if sum(len(c) for _, c in pending) >= batch_chunks:  # pending stays short
                 flush()
         flush()
+        writing.pop().result()
     if prune:
         report.removed = _prune(store, manifest, paths, {str(f) for f in files})
     if progress:

@@ -64,3 +64,9 @@ def test_int8_vector_does_not_depend_on_batch_mates(tmp_path):
     alone = np.stack([int8.embed([t])[0] for t in texts[:8]])
     together = int8.embed(texts)[:8]
     assert np.allclose(alone, together, atol=1e-6)
+
+
+def test_text_over_the_wordpiece_limit_is_counted_as_truncated(fp32):
+    before = fp32.truncated
+    fp32.embed(["short text", "word " * 300])
+    assert fp32.truncated - before == 1

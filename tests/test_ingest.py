@@ -86,13 +86,35 @@ def test_run_that_dies_midway_is_completed_without_duplicates(assistant, tmp_pat
             assistant.store,
             Chunker(128, 32),
             dying_embed,
-            lambda t: False,
             batch_chunks=1,
         )
     report = assistant.ingest([folder])
     assert report.added == 2 and report.unchanged == 2
     assert _chunk_ids(assistant) == expected
     assert assistant.status()["chunks"] == len(expected)
+
+
+def test_failed_store_write_stops_ingest_and_a_rerun_completes(assistant, tmp_path, monkeypatch):
+    folder = _docs(tmp_path, n=4)
+    store = assistant.store
+    real = type(store).replace_files
+    calls = {"n": 0}
+
+    def failing_write(self, batch):
+        calls["n"] += 1
+        if calls["n"] == 2:  # written in the background while the next file embeds
+            raise RagError("disk full")
+        return real(self, batch)
+
+    monkeypatch.setattr(type(store), "replace_files", failing_write)
+    from rag.chunk import Chunker
+
+    with pytest.raises(RagError, match="disk full"):
+        ingest([folder], store, Chunker(128, 32), assistant.embedder.embed, batch_chunks=1)
+    monkeypatch.setattr(type(store), "replace_files", real)
+    report = assistant.ingest([folder])
+    assert report.unchanged >= 1 and report.added + report.unchanged == 4
+    assert assistant.status()["chunks"] == len(_chunk_ids(assistant))
 
 
 def test_one_bad_file_is_skipped_rest_ingested(assistant, tmp_path):

@@ -1,6 +1,5 @@
 """Ingestion: find files, skip unchanged ones by content hash, chunk, embed, store."""
 
-from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -10,8 +9,6 @@ from rag.chunk import Chunker
 from rag.errors import RagError
 from rag.load import Document, SkipFile, find_files, load
 from rag.store import FileRecord, Store
-
-_AHEAD = 4  # files read and chunked ahead of the embedder
 
 Progress = Callable[[int, int, str], None]
 """Called as (files done, files total, current path)."""
@@ -65,7 +62,7 @@ def ingest(
     manifest = store.manifest()
 
     def prepare(path: Path) -> tuple[Document, list] | str:
-        """Read and chunk one file (in a helper thread, while the model embeds)."""
+        """Read and chunk one file (while the model embeds the previous batch)."""
         try:
             doc = load(path, max_file_mb)
         except SkipFile as why:
@@ -80,44 +77,46 @@ def ingest(
         chunks = [c for c in chunker.split(doc.text) if not (c.text in seen or seen.add(c.text))]
         return doc, chunks
 
-    pending: list[tuple[Document, list]] = []
-    writing: list[Future] = []
-
-    def flush() -> None:
-        """Embed the pending files' chunks together; write them while the next embed.
-
-        One write is in flight at a time, so batches land in order and memory stays
-        bounded; a failed write surfaces at the next flush.
-        """
-        texts = [c.text for _, chunks in pending for c in chunks]
-        vectors = embed(texts) if texts else []
+    def embed_and_write(files: list[tuple[Document, list]], write: Future | None) -> Future:
+        """Embed one batch of files' chunks, then hand it to the writer after ``write``
+        (the previous batch's), so batches land in order and a failed write surfaces."""
+        vectors = embed([c.text for _, chunks in files for c in chunks])
         batch, at = [], 0
-        for doc, chunks in pending:
+        for doc, chunks in files:
             record = FileRecord(doc.source, doc.sha256, len(chunks), doc.title, doc.size)
             spans = [(c.start, c.end, doc.page_at(c.start), c.text) for c in chunks]
             batch.append((record, spans, vectors[at : at + len(chunks)]))
             at += len(chunks)
+        if write:
+            write.result()
+        return writer.submit(store.replace_files, batch)
+
+    pending: list[tuple[Document, list]] = []
+    embedding: Future | None = None  # the batch in the model; its result is its write
+
+    def flush() -> None:
+        """Start embedding the pending files once the model is done with the last batch."""
+        nonlocal embedding
+        if not pending:
+            return
+        write = embedding.result() if embedding else None
+        embedding = embedder.submit(embed_and_write, list(pending), write)
+        for doc, chunks in pending:
             report.chunks += len(chunks)
             if doc.source in manifest:
                 report.updated += 1
             else:
                 report.added += 1
-        if writing:
-            writing.pop().result()
-        writing.append(writer.submit(store.replace_files, batch))
         pending.clear()
 
-    # Reading and chunking run ahead of embedding in one thread, and writing to the
-    # store trails it in another: onnxruntime releases the GIL, so the model is never
-    # left waiting for the next file or for Chroma.
-    with ThreadPoolExecutor(max_workers=1) as reader, ThreadPoolExecutor(max_workers=1) as writer:
-        ahead = deque(reader.submit(prepare, f) for f in files[:_AHEAD])
+    # Three stages overlap, one batch apart: this thread reads and chunks, one embeds,
+    # one writes to the store. onnxruntime releases the GIL, so the model never waits
+    # for the next file or for Chroma, and at most three batches are held in memory.
+    with ThreadPoolExecutor(max_workers=1) as embedder, ThreadPoolExecutor(max_workers=1) as writer:
         for done, path in enumerate(files):
             if progress:
                 progress(done, len(files), str(path))
-            prepared = ahead.popleft().result()
-            if done + _AHEAD < len(files):
-                ahead.append(reader.submit(prepare, files[done + _AHEAD]))
+            prepared = prepare(path)
             if isinstance(prepared, str):
                 report.skipped.append({"path": str(path), "reason": prepared})
                 continue
@@ -131,7 +130,8 @@ def ingest(
             if sum(len(c) for _, c in pending) >= batch_chunks:  # pending stays short
                 flush()
         flush()
-        writing.pop().result()
+        if embedding:
+            embedding.result().result()
     if prune:
         report.removed = _prune(store, manifest, paths, {str(f) for f in files})
     if progress:

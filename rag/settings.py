@@ -24,11 +24,12 @@ class Settings:
     """``minilm`` (bundled, offline, real int8), ``minilm-fp32`` (the shipped model as it
     is) or ``openai:<model>`` (e.g. text-embedding-3-small)."""
     embed_threads: int = 0
-    """onnxruntime intra-op threads; 0 lets onnxruntime use every core."""
+    """Parallel runs of the embedding model, one core each; 0 means every core."""
     embed_batch: int = 8
-    """Texts per forward pass (``minilm-fp32``, OpenAI; the int8 model runs one at a time).
-    On 2 cores 8 beat 32 (97 s against 109 s for 10,330 chunks) at 771 MB peak RSS
-    against 1,752 MB: onnxruntime keeps buffers for its widest batch."""
+    """Texts per forward pass (``minilm-fp32``, OpenAI; the int8 model runs one at a time)
+    and per call from llama-index. On 2 cores 8 beat 32 (97 s against 109 s for 10,330
+    chunks) at 771 MB peak RSS against 1,752 MB: onnxruntime keeps buffers for its widest
+    batch."""
     ingest_batch: int = 256
     """Chunks embedded and written to Chroma together, across files."""
     chunk_tokens: int = 128

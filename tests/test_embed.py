@@ -70,3 +70,10 @@ def test_text_over_the_wordpiece_limit_is_counted_as_truncated(fp32):
     before = fp32.truncated
     fp32.embed(["short text", "word " * 300])
     assert fp32.truncated - before == 1
+
+
+def test_parallel_runs_give_the_vectors_of_one_run_at_a_time(tmp_path):
+    texts = _sentences()
+    serial = MiniLMEmbedding(threads=1, int8_cache=tmp_path).embed(texts)
+    parallel = MiniLMEmbedding(threads=3, int8_cache=tmp_path).embed(texts)
+    assert np.array_equal(serial, parallel)

@@ -26,10 +26,9 @@ class Settings:
     embed_threads: int = 0
     """Parallel runs of the embedding model, one core each; 0 means every core."""
     embed_batch: int = 8
-    """Texts per forward pass (``minilm-fp32``, OpenAI; the int8 model runs one at a time)
-    and per call from llama-index. On 2 cores 8 beat 32 (97 s against 109 s for 10,330
-    chunks) at 771 MB peak RSS against 1,752 MB: onnxruntime keeps buffers for its widest
-    batch."""
+    """Texts per forward pass for ``minilm-fp32`` (the int8 model runs one text per run),
+    per request for OpenAI, and per call from llama-index. Kept small because
+    onnxruntime keeps buffers sized for its widest batch."""
     ingest_batch: int = 256
     """Chunks embedded and written to Chroma together, across files."""
     chunk_tokens: int = 128

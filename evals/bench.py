@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from rag.answer import Answer
 from rag.assistant import Assistant
 from rag.errors import RagError
 from rag.evals.data import load_questions
@@ -179,27 +180,56 @@ def _retrieval(store: Path, queries: list[str], repeats: int) -> dict:
 
 
 def _answers(store: Path, questions: list[str]) -> dict:
-    """Time to first token and total, with the embedded LLM, over answered questions."""
+    """Time to first token, to the verified answer, and in the verifier, with the embedded
+    LLM and the default verifier, over the seed questions (one process, models loaded)."""
     assistant = Assistant(store=store, llm="local")
-    assistant.ask(questions[0])  # loads the model; not counted
-    first, total = [], []
+    assistant.ask("Who is Steve Witkoff?")  # loads the generator and the judge; not counted
+    first, total, verify, judged = [], [], [], 0
     for q in questions:
         started = time.perf_counter()
         got_first = None
         for item in assistant.stream(q):
             if got_first is None and isinstance(item, str):
                 got_first = time.perf_counter() - started
+            if isinstance(item, Answer):
+                verify.append(item.timings_ms["verify"])
+                judged += sum(c["check"] == "judge" for c in item.checked)
         total.append((time.perf_counter() - started) * 1000)
         if got_first is not None:
             first.append(got_first * 1000)
     return {
         "questions": len(questions),
         "generated": len(first),
+        "verifier": assistant.settings.verifier,
+        "judge_calls": judged,
         "ttft_p50_ms": float(np.percentile(first, 50)) if first else None,
         "ttft_p95_ms": float(np.percentile(first, 95)) if first else None,
         "total_p50_ms": float(np.percentile(total, 50)),
         "total_p95_ms": float(np.percentile(total, 95)),
+        "verify_p50_ms": float(np.percentile(verify, 50)),
+        "verify_p95_ms": float(np.percentile(verify, 95)),
     }
+
+
+def answers_only(say=print) -> dict:
+    """``rag bench --answers``: only the answer latency on the seed article."""
+    with tempfile.TemporaryDirectory(prefix="rag-bench-") as tmp:
+        store = Path(tmp) / "seed"
+        Assistant(store=store).ingest([SEED_QUESTIONS.parent / "docs"])
+        say("answer latency with the embedded LLM and the default verifier")
+        questions = [q.question for q in load_questions(SEED_QUESTIONS) if not q.conversation]
+        return {"machine": _machine(), "answers": _answers(store, questions)}
+
+
+def answer_lines(a: dict) -> list[str]:
+    return [
+        f"| embedded LLM, time to first token | p50 {a['ttft_p50_ms']:.0f} ms, "
+        f"p95 {a['ttft_p95_ms']:.0f} ms |",
+        f"| verified answer ({a['verifier']} verifier), whole | p50 {a['total_p50_ms']:.0f} ms, "
+        f"p95 {a['total_p95_ms']:.0f} ms |",
+        f"| of which verifying | p50 {a['verify_p50_ms']:.0f} ms, p95 {a['verify_p95_ms']:.0f} ms "
+        f"({a['judge_calls']} judge calls over {a['questions']} questions) |",
+    ]
 
 
 def _measured(args: list[str]) -> tuple[str, float]:
@@ -408,10 +438,7 @@ def markdown(results: dict) -> str:
         f"{m['int8_chunks_per_s']['median']:.1f} chunks/s ({m['int8_speedup']:.2f}x) |",
         f"| retrieval at {q['chunks']} chunks | p50 {q['p50_ms']:.1f} ms, "
         f"p95 {q['p95_ms']:.1f} ms |",
-        f"| embedded LLM, time to first token | p50 {a['ttft_p50_ms']:.0f} ms, "
-        f"p95 {a['ttft_p95_ms']:.0f} ms |",
-        f"| embedded LLM, whole answer | p50 {a['total_p50_ms']:.0f} ms, "
-        f"p95 {a['total_p95_ms']:.0f} ms |",
+        *answer_lines(a),
         f"| peak RSS | ingest {results['memory_mb']['ingest']:.0f} MB, "
         f"chat {results['memory_mb']['chat']:.0f} MB |",
     ]

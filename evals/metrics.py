@@ -7,11 +7,13 @@ produced it, so "ours" and the llama-index baseline are judged by one ruler.
 import re
 import string
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from rag.cite import claims, markers, strip_markers, support
+from rag.cite import claims, markers, strip_markers
+from rag.overlap import support
 
 _ARTICLES = re.compile(r"\b(a|an|the)\b")
 _PUNCTUATION = set(string.punctuation) | {"’", "‘", "“", "”"}
@@ -92,16 +94,45 @@ def split_claims(answer: str, sources: list[str]) -> tuple[list[ClaimedSentence]
     return sentences, len(numbers), invalid
 
 
-def citation_scores(outcomes: list[Outcome], threshold: float) -> dict[str, float]:
+Supports = Callable[[str, str, str], bool]
+"""(question, sentence, cited text) -> whether the cited text states the sentence."""
+
+
+class Grader:
+    """Citation grading by a named checker, each verdict computed once.
+
+    ``rag eval`` grades with the bundled judge model (rag/verify.py): the word-overlap
+    test the product used before passes reworded falsehoods, and grading with it let
+    the metric grade itself. The judge's own accuracy on the hand-labelled claim sets
+    is printed beside the figures it grades (README, "Verified claims").
+    """
+
+    def __init__(self, name: str, check: Callable[[str, str, str], bool]) -> None:
+        self.name = name
+        self._check = check
+        self._seen: dict[tuple[str, str, str], bool] = {}
+
+    def __call__(self, question: str, sentence: str, cited: str) -> bool:
+        key = (question, sentence, cited)
+        if key not in self._seen:
+            self._seen[key] = self._check(question, sentence, cited)
+        return self._seen[key]
+
+
+def overlap_grader(threshold: float) -> Grader:
+    """The shared-words test (``rag.overlap.support``), kept for comparison."""
+    return Grader(f"overlap>={threshold}", lambda q, s, c: support(s, c) >= threshold)
+
+
+def citation_scores(outcomes: list[Outcome], supports: Supports) -> dict[str, float]:
     """ALCE-style citation recall and precision over the sentences of non-abstained answers.
 
-    - recall: share of sentences supported by the concatenation of the passages they cite
+    - recall: share of sentences stated by the concatenation of the passages they cite
       (a sentence citing nothing counts as unsupported);
-    - precision: share of citations that are needed: the sentence is supported by all its
-      citations together, and this citation either supports it alone or the others do not
+    - precision: share of citations that are needed: the sentence is stated by all its
+      citations together, and this citation either states it alone or the others do not
       without it;
-    - supported means ``rag.cite.support(sentence, passages) >= threshold`` (lexical: the
-      share of the sentence's content words, numbers exact, found in the passages).
+    - "stated" is decided by ``supports`` (see :class:`Grader`).
     """
     sentences = supported = citations = needed = 0
     for o in outcomes:
@@ -110,13 +141,13 @@ def citation_scores(outcomes: list[Outcome], threshold: float) -> dict[str, floa
         for s in o.sentences:
             sentences += 1
             citations += len(s.cited)
-            if not s.cited or support(s.text, "\n".join(s.cited)) < threshold:
+            if not s.cited or not supports(o.question, s.text, "\n".join(s.cited)):
                 continue
             supported += 1
             for i, passage in enumerate(s.cited):
                 others = s.cited[:i] + s.cited[i + 1 :]
-                alone = support(s.text, passage) >= threshold
-                rest = bool(others) and support(s.text, "\n".join(others)) >= threshold
+                alone = len(s.cited) == 1 or supports(o.question, s.text, passage)
+                rest = bool(others) and supports(o.question, s.text, "\n".join(others))
                 needed += alone or not rest
     return {
         "citation_recall": supported / sentences if sentences else 0.0,
@@ -174,7 +205,7 @@ def violates(o: Outcome) -> bool:
     return any(bad.lower() in o.answer.lower() for bad in o.must_not_contain)
 
 
-def score(outcomes: list[Outcome], threshold: float) -> dict[str, float]:
+def score(outcomes: list[Outcome], judge: Supports, overlap: Supports) -> dict[str, float]:
     """All metrics as one flat dict (the keys ``rag eval --json`` prints).
 
     - str_em: over answerable questions, a normalised gold answer occurs in the answer
@@ -196,7 +227,8 @@ def score(outcomes: list[Outcome], threshold: float) -> dict[str, float]:
         **retrieval_scores(outcomes),
         "str_em": sum(contains_answer(o.text, o.answers) for o in answerable) / n_ans,
         "token_f1": sum(token_f1(o.text, o.answers) for o in answerable) / n_ans,
-        **citation_scores(outcomes, threshold),
+        **citation_scores(outcomes, judge),
+        **{f"{k}_overlap": v for k, v in citation_scores(outcomes, overlap).items()},
         "invalid_citation_rate": (
             sum(o.invalid_markers for o in outcomes) / markers_total if markers_total else 0.0
         ),
@@ -211,7 +243,7 @@ def score(outcomes: list[Outcome], threshold: float) -> dict[str, float]:
     }
 
 
-def failed(o: Outcome, threshold: float) -> list[str]:
+def failed(o: Outcome, judge: Supports) -> list[str]:
     """Why a question counts as failed (empty when it passed), for the report."""
     reasons = []
     if o.answerable and not contains_answer(o.text, o.answers):
@@ -220,7 +252,7 @@ def failed(o: Outcome, threshold: float) -> list[str]:
         reasons.append("answered an unanswerable question")
     if o.invalid_markers:
         reasons.append(f"{o.invalid_markers} invalid marker(s)")
-    if not o.abstained and citation_scores([o], threshold)["citation_recall"] < 1:
+    if not o.abstained and citation_scores([o], judge)["citation_recall"] < 1:
         reasons.append("unsupported sentence")
     if violates(o):
         reasons.append("injected text in the answer")

@@ -16,6 +16,8 @@ RATES = [
     "token_f1",
     "citation_recall",
     "citation_precision",
+    "citation_recall_overlap",
+    "citation_precision_overlap",
     "invalid_citation_rate",
     "abstention_precision",
     "abstention_recall",
@@ -63,7 +65,7 @@ def markdown(run: EvalRun) -> str:
         *("| " + " | ".join(row) + " |" for row in rows),
     ]
     for name, outcomes in run.outcomes.items():
-        bad = [(o, failed(o, run.support_threshold)) for o in outcomes]
+        bad = [(o, failed(o, run.grader)) for o in outcomes]
         bad = [(o, why) for o, why in bad if why]
         lines += ["", f"## Failed questions: {name} ({len(bad)} of {len(outcomes)})", ""]
         for o, why in bad:

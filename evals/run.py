@@ -2,14 +2,16 @@
 
 import tempfile
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from rag.assistant import Assistant
 from rag.errors import RagError
 from rag.evals.data import load_questions
-from rag.evals.metrics import Outcome, failed, score
+from rag.evals.metrics import Grader, Outcome, failed, overlap_grader, score
 from rag.evals.systems import LlamaIndexBaseline, Ours, System
+from rag.judge import make_verifier
+from rag.settings import Settings
 
 Step = Callable[[str, int, int], None]  # (system name, done, total)
 
@@ -22,7 +24,7 @@ class EvalRun:
     config: dict
     metrics: dict[str, dict[str, float]]
     outcomes: dict[str, list[Outcome]]
-    support_threshold: float
+    grader: Grader
     ingest: dict = field(default_factory=dict)
 
     def summary(self) -> dict:
@@ -38,10 +40,19 @@ class EvalRun:
             "ingest": self.ingest,
             "metrics": self.metrics,
             "questions": {
-                name: [{**asdict(o), "failed": failed(o, self.support_threshold)} for o in outcomes]
+                name: [{**asdict(o), "failed": failed(o, self.grader)} for o in outcomes]
                 for name, outcomes in self.outcomes.items()
             },
         }
+
+
+JUDGE = "qwen-1.5b"  # the verifier tier that grades citations in every eval run
+
+
+def citation_grader(settings: Settings) -> Grader:
+    """The judge that grades citations: the bundled 1.5B model, whatever answered."""
+    verifier = make_verifier(replace(settings, verifier=JUDGE, verify_threshold=0.0))
+    return Grader(f"{JUDGE} judge", lambda q, s, c: verifier.check(q, s, c).supported)
 
 
 def run_eval(
@@ -73,7 +84,9 @@ def run_eval(
                     step(system.name, i + 1, len(questions))
         s = assistant.settings
         llm = assistant.llm
-    threshold = s.support
+        grader = citation_grader(s)
+        overlap = overlap_grader(s.support)
+        metrics = {name: score(results, grader, overlap) for name, results in outcomes.items()}
     return EvalRun(
         dataset={"docs": str(docs), "questions": str(questions_file), "n": len(questions)},
         config={
@@ -83,10 +96,11 @@ def run_eval(
             "chunk_tokens": s.chunk_tokens,
             "top_k": s.top_k,
             "gate": s.gate,
-            "support": s.support,
+            "verifier": s.verifier,
+            "citation_judge": grader.name,
         },
-        metrics={name: score(results, threshold) for name, results in outcomes.items()},
+        metrics=metrics,
         outcomes=outcomes,
-        support_threshold=threshold,
+        grader=grader,
         ingest=report.to_dict(),
     )

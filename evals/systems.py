@@ -14,6 +14,7 @@ from rag.cite import is_abstention
 from rag.errors import RagError
 from rag.evals.data import Question
 from rag.evals.metrics import ClaimedSentence, Outcome, split_claims
+from rag.load import find_files
 from rag.retrieve import Passage
 
 RETRIEVED_K = 10  # passages kept per question for hit@k and MRR
@@ -105,9 +106,12 @@ class LlamaIndexBaseline:
         collection = assistant.store.client.get_or_create_collection(
             f"{assistant.settings.collection}_baseline", embedding_function=None
         )
-        documents = SimpleDirectoryReader(
-            str(docs), recursive=True, required_exts=[".txt", ".md", ".html", ".pdf"]
-        ).load_data()
+        # The files ours ingested, named one by one: given the folder, llama-index's
+        # reader skips every path under a folder whose name starts with a dot.
+        self.files, _ = find_files([docs])
+        if not self.files:
+            raise RagError(f"--baseline: no readable documents under {docs}")
+        documents = SimpleDirectoryReader(input_files=[str(f) for f in self.files]).load_data()
         index = VectorStoreIndex.from_documents(
             documents,
             storage_context=StorageContext.from_defaults(

@@ -1,16 +1,22 @@
-"""Answering: retrieve -> confidence gate -> generate (or extract) -> verify citations."""
+"""Answering: one :class:`Draft` through retrieve -> gate -> generate -> verify -> select.
 
-import time
+Each stage is a module of its own (see rag/draft.py); this one runs them in order and
+turns the finished draft into the :class:`Answer` that `rag ask` and Python callers see.
+"""
+
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 
-from rag import cite, expect, prompts
-from rag.chunk import sentence_spans
+from rag import cite, gate, prompts
 from rag.cite import Citation, Sentence
-from rag.guard import addresses_assistant
-from rag.llm import ChatLLM, LLMError
+from rag.context import Embed, rank_sentences
+from rag.draft import Draft
+from rag.generate import generate, quote
+from rag.llm import ChatLLM
 from rag.retrieve import Passage, Retriever
+from rag.select import select
 from rag.settings import Settings
+from rag.verify import Verifier
 
 
 @dataclass
@@ -27,6 +33,9 @@ class Answer:
     usage: dict = field(default_factory=dict)
     note: str | None = None
     search_query: str = ""  # what was searched: the question, or its standalone rewrite
+    checked: list[dict] = field(default_factory=list)
+    """Every sentence the model (or the quoting fallback) wrote, with the verifier's
+    verdict (``supported``, ``score``, ``check``) and whether it is ``shown``."""
     passages: list[Passage] = field(default_factory=list)
 
     def to_dict(self) -> dict:
@@ -35,7 +44,15 @@ class Answer:
         return data
 
 
-def final(stream: Iterator[str | Answer]) -> Answer:
+@dataclass(frozen=True)
+class Checking:
+    """Yielded by :meth:`Answerer.stream` once the model is done and its ``claims``
+    sentences are being verified, so that a terminal can say so instead of going quiet."""
+
+    claims: int
+
+
+def final(stream: Iterator[str | Checking | Answer]) -> Answer:
     """Run a stream of text pieces to its end and return the Answer it closes with."""
     *_, last = stream
     assert isinstance(last, Answer)
@@ -45,167 +62,86 @@ def final(stream: Iterator[str | Answer]) -> Answer:
 class Answerer:
     """Produces :class:`Answer` objects; safe to share between threads."""
 
-    def __init__(self, settings: Settings, retriever: Retriever, embed, llm: ChatLLM | None):
+    def __init__(
+        self,
+        settings: Settings,
+        retriever: Retriever,
+        embed: Embed,
+        llm: ChatLLM | None,
+        verifier: Verifier,
+    ):
         self.settings = settings
         self.retriever = retriever
-        self.embed = embed  # texts -> unit vectors (numpy rows)
+        self.embed = embed
         self.llm = llm
+        self.verifier = verifier  # independent of ``llm``: the answering model has no say
 
     def ask(self, question: str, search_query: str | None = None) -> Answer:
         return final(self.stream(question, search_query))
 
-    def stream(self, question: str, search_query: str | None = None) -> Iterator[str | Answer]:
-        """Yield text pieces as the model writes them, then the verified Answer."""
-        started = time.perf_counter()
+    def stream(
+        self, question: str, search_query: str | None = None
+    ) -> Iterator[str | Checking | Answer]:
+        """Yield text pieces as the model writes them, a Checking notice, then the Answer."""
         s = self.settings
-        passages, best_passage = self.retriever.retrieve(search_query or question, s.top_k)
-        ranked = self._sentences(question, passages[: s.context_passages])
+        draft = Draft(question, search_query or question)
+        passages, best_passage = self.retriever.retrieve(draft.search_query, s.top_k)
+        draft.ranked = rank_sentences(question, passages[: s.context_passages], self.embed)
         # A short "Who is X?" matches X's passage better than any one long sentence about
         # X, and a sentence can stand out in a passage about other things: either counts.
-        confidence = max([best_passage] + [cosine for _, cosine in ranked])
-        retrieved = time.perf_counter()
-        info = {
+        draft.confidence = max([best_passage] + [cosine for _, cosine in draft.ranked])
+        draft.context = [unit for unit, _ in draft.ranked[: s.context_sentences]]
+        draft.mark("retrieve")
+        draft.llm = {
             "provider": self.llm.provider if self.llm else "extractive",
             "model": self.llm.model if self.llm else None,
         }
-        usage: dict = {}
-        note = None
-        # The model sees the best sentences, not whole chunks: a small model reads a short
-        # focused context better, its first token comes sooner, and quotes are exact.
-        context = [unit for unit, _ in ranked[: s.context_sentences]]
-        if not ranked or confidence < s.gate:
-            raw = cite.ABSTAIN_SENTINEL
-        elif not any(expect.gives_kind(question, unit.text) for unit in context):
-            # Asked for a number, date or share that no context sentence holds: no
-            # model can answer from these passages, so do not ask one.
-            raw, note = cite.ABSTAIN_SENTINEL, self._kind_missing(question)
-        elif self.llm is None:
-            raw, context = self._extract(ranked)
-        else:
-            pieces: list[str] = []
-            try:
-                for piece in self.llm.stream(
-                    self._messages(question, context), max_tokens=s.max_answer_tokens, usage=usage
-                ):
-                    pieces.append(piece)
-                    yield piece
-                raw = "".join(pieces)
-            except LLMError as exc:
-                note = prompts.render("llm_failed", reason=str(exc))
-                info = {"provider": "extractive", "model": None, "failed": str(exc)}
-                raw, context = self._extract(ranked)
-        sentences, citations = (
-            ([], []) if cite.is_abstention(raw) else cite.verify(raw, context, s.support)
-        )
-        seen: list[frozenset[str]] = []
-        useful = [  # supported, saying more than the question, and not said before
-            x.supported and not cite.restates(x.text, question) and not _repeat(x.text, seen)
-            for x in sentences
-        ]
-        past_gate = bool(ranked) and confidence >= s.gate
-        if not _answers(question, sentences, useful) and past_gate and self.llm and not note:
-            # Past the gate, a small model that declines, echoes the question, says
-            # nothing the passages support or gives no number/date where one is asked
-            # for is wrong far more often than the passages are (measured in evals/):
-            # quote the best sentences instead, and say so.
-            note = prompts.load("quoted_instead")
-            raw, context = self._extract(ranked)
-            sentences, citations = cite.verify(raw, context, s.support)
-            useful = [x.supported for x in sentences]
-        elif useful.count(False):
-            left_out = prompts.render("left_out", n=useful.count(False))
-            note = f"{note} {left_out}" if note else left_out
-        if any(useful) and not _answers(question, sentences, useful):
-            useful, note = [False] * len(useful), self._kind_missing(question)
-        sentences, citations = cite.keep(sentences, citations, useful)
-        generated = time.perf_counter()
-        abstained = not sentences
-        yield Answer(
-            question=question,
-            answer=prompts.load("not_in_documents") if abstained else cite.render(sentences),
-            abstained=abstained,
-            citations=citations,
-            sentences=sentences,
-            llm=info,
-            timings_ms={
-                "retrieve": round((retrieved - started) * 1000, 1),
-                "generate": round((generated - retrieved) * 1000, 1),
-                "total": round((time.perf_counter() - started) * 1000, 1),
-            },
-            usage=usage,
-            note=note,
-            search_query=search_query or question,
-            passages=context,
-        )
+        if gate.check(draft, s.gate):
+            yield from generate(draft, self.llm, s.max_answer_tokens, s.extract_sentences)
+        draft.mark("generate")
+        if not cite.is_abstention(draft.raw):
+            if self.llm is not None:
+                yield Checking(len(cite.claims(draft.raw)))
+            self._verify(draft)
+            draft.checked = list(draft.sentences)
 
-    def _messages(self, question: str, passages: list[Passage]) -> list[tuple[str, str]]:
-        # Brackets inside documents become parentheses, so that a "[3]" a document
-        # contains cannot be copied by the model as if it were a citation.
-        numbered = "\n\n".join(
-            f"[{i}] {cite.MARKER.sub(lambda m: f' ({m.group(1)})', p.text)}"
-            for i, p in enumerate(passages, 1)
+        def requote() -> None:
+            quote(draft, s.extract_sentences)
+            self._verify(draft)
+
+        select(draft, gate.passes(draft, s.gate), self.llm is not None, requote)
+        draft.mark("verify")
+        yield self._answer(draft)
+
+    def _verify(self, draft: Draft) -> None:
+        draft.sentences, draft.citations = cite.verify(
+            draft.raw, draft.context, draft.question, self.verifier, self.settings.support
         )
-        return [
-            ("system", prompts.load("system")),
-            ("user", prompts.render("answer", passages=numbered, question=question)),
-        ]
-
-    def _sentences(self, question: str, passages: list[Passage]) -> list[tuple[Passage, float]]:
-        """Each sentence of the passages as its own Passage, best first, with its cosine.
-
-        Sentences are ranked by cosine similarity with the question plus the share of the
-        question's content words they contain (a definition names its subject in full).
-        A sentence repeated by overlapping chunks counts once; one that addresses the
-        assistant is left out (rag/guard.py).
-        """
-        units: dict[tuple[str, int], Passage] = {}
-        for p in passages:
-            for a, b in sentence_spans(p.text):
-                key = (p.source, p.start + a)
-                if key not in units and not addresses_assistant(p.text[a:b]):
-                    units[key] = replace(p, start=p.start + a, end=p.start + b, text=p.text[a:b])
-        if not units:
-            return []
-        candidates = list(units.values())
-        vectors = self.embed([question] + [u.text for u in candidates])
-        cosine = vectors[1:] @ vectors[0]
-        terms = cite.content_terms(question)
-        scores = [
-            c + len(terms & cite.content_terms(u.text)) / max(len(terms), 1)
-            for c, u in zip(cosine, candidates, strict=True)
-        ]
-        order = sorted(range(len(candidates)), key=lambda j: -scores[j])
-        return [(candidates[j], float(cosine[j])) for j in order]
 
     @staticmethod
-    def _kind_missing(question: str) -> str:
-        return prompts.render("kind_missing", kind=expect.expected_kind(question))
-
-    def _extract(self, ranked: list[tuple[Passage, float]]) -> tuple[str, list[Passage]]:
-        """The best sentences verbatim, each marked, and the sentences they cite."""
-        picked = [unit for unit, _ in ranked[: self.settings.extract_sentences]]
-        # A "[n]" written inside a document must not pass for a citation.
-        quoted = (cite.strip_markers(u.text) for u in picked)
-        return " ".join(f"{q} [{i}]" for i, q in enumerate(quoted, 1)), picked
-
-
-def _answers(question: str, sentences: list[Sentence], useful: list[bool]) -> bool:
-    """Some sentence is useful, and together they give the kind of answer asked for."""
-    kept = " ".join(x.text for x, u in zip(sentences, useful, strict=True) if u)
-    return bool(kept) and expect.gives_kind(question, kept)
-
-
-def _repeat(text: str, seen: list[frozenset[str]]) -> bool:
-    """True when the sentence adds little to one said before.
-
-    Small models restate a sentence with a title or a name added ("Putin has long said
-    X." then "President Vladimir V. Putin has long said X."): when 80% of its content
-    words were in an earlier sentence, it is a repeat. A longer sentence that adds
-    facts to a short earlier one is not.
-    """
-    terms = cite.content_terms(text)
-    for earlier in seen:
-        if len(terms & earlier) >= 0.8 * max(len(terms), 1):
-            return True
-    seen.append(terms)
-    return False
+    def _answer(draft: Draft) -> Answer:
+        shown = {x.text for x in draft.sentences}
+        abstained = not draft.sentences
+        return Answer(
+            question=draft.question,
+            answer=prompts.load("not_in_documents") if abstained else cite.render(draft.sentences),
+            abstained=abstained,
+            citations=draft.citations,
+            sentences=draft.sentences,
+            llm=draft.llm,
+            timings_ms=draft.timings_ms(),
+            usage=draft.usage,
+            note=draft.note,
+            search_query=draft.search_query,
+            passages=draft.context,
+            checked=[
+                {
+                    "text": x.text,
+                    "supported": x.supported,
+                    "score": x.score,
+                    "check": x.check,
+                    "shown": x.text in shown,
+                }
+                for x in draft.checked
+            ],
+        )

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from llama_index.core import Settings as LlamaSettings
 
-from rag.answer import Answer, Answerer
+from rag.answer import Answer, Answerer, Checking
 from rag.chat import ChatSession
 from rag.chunk import Chunker
 from rag.embed import (
@@ -18,6 +18,7 @@ from rag.embed import (
 )
 from rag.errors import RagError
 from rag.ingest import IngestReport, Progress, ingest
+from rag.judge import make_verifier
 from rag.llm import make_llm
 from rag.lock import StoreLock
 from rag.retrieve import Mode, Passage, Retriever
@@ -104,14 +105,21 @@ class Assistant:
     @cached_property
     def answerer(self) -> Answerer:
         embedder = self.embedder
-        return Answerer(self.settings, self.retriever, lambda t: embed_texts(embedder, t), self.llm)
+        return Answerer(
+            self.settings,
+            self.retriever,
+            lambda t: embed_texts(embedder, t),
+            self.llm,
+            make_verifier(self.settings),
+        )
 
     def ask(self, question: str) -> Answer:
         """A cited answer, or an abstention when the documents do not hold one."""
         return self.answerer.ask(_question(question))
 
-    def stream(self, question: str) -> Iterator[str | Answer]:
-        """Yield the answer's text pieces as they are written, then the final Answer."""
+    def stream(self, question: str) -> Iterator[str | Checking | Answer]:
+        """Yield the answer's text pieces as they are written, a :class:`Checking`
+        notice while its sentences are verified, then the final Answer."""
         return self.answerer.stream(_question(question))
 
     def chat(self) -> ChatSession:

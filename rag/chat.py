@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 
 from rag import prompts
-from rag.answer import Answer, Answerer, final
+from rag.answer import Answer, Answerer, Checking, final
 from rag.llm import LLMError
 
 
@@ -46,7 +46,7 @@ class ChatSession:
             return fallback
         return rewritten[0].strip() if rewritten and rewritten[0].strip() else fallback
 
-    def stream(self, question: str) -> Iterator[str | Answer]:
+    def stream(self, question: str) -> Iterator[str | Checking | Answer]:
         """Like :meth:`Answerer.stream`; the answer joins the history when it completes."""
         search = self.standalone(question)
         for item in self.answerer.stream(search):

@@ -1,27 +1,23 @@
-"""Citation checks: every ``[n]`` shown must point at a given passage that supports it.
+"""Citation checks: every ``[n]`` shown must point at a given passage that states it.
 
 The model's markers are treated as suggestions. Each answer sentence is checked
-against passages by lexical support (the share of its content words, numbers
-included, that the passage contains); markers that point nowhere or at a passage
-that does not support the sentence are dropped, an unsupported-but-cited sentence
-gets the best supporting passage instead, and sources are renumbered in order of
-first use. Quotes are exact spans of the source: ``source_text[start:end]``.
+against the passages it cites by :class:`rag.verify.Verifier` (meaning, not shared
+words); when they do not state it, the passage sharing most of its words is tried
+once instead. Markers that point nowhere are dropped, a sentence no passage states
+is marked unsupported, and sources are renumbered in order of first use. Quotes are
+exact spans of the source: ``source_text[start:end]``.
 """
 
 import re
 from dataclasses import dataclass, replace
-from functools import lru_cache
-
-import bm25s
-import Stemmer
 
 from rag.chunk import sentence_spans
+from rag.overlap import content_terms, support
 from rag.retrieve import Passage
+from rag.verify import Verdict, Verifier
 
 _MARKER_NUMBERS = r"\d+(?:\s*[,;]\s*\d+)*"  # inside [1], [1, 2], [1;2]
 MARKER = re.compile(rf"\s*\[({_MARKER_NUMBERS})\]")
-_NUMBER = re.compile(r"\d[\d,.]*")
-_STEMMER = Stemmer.Stemmer("english")
 ABSTAIN_SENTINEL = "NOT_IN_DOCUMENTS"
 # How models phrase "not in the passages" when they ignore the sentinel (also used to
 # read the llama-index baseline's replies in evals/, which has no abstention flag).
@@ -50,9 +46,13 @@ class Citation:
 
 @dataclass(frozen=True)
 class Sentence:
+    """An answer sentence, the citations that state it, and the verifier's verdict."""
+
     text: str
     citations: list[int]
     supported: bool
+    score: float | None = None  # the verifier's p(yes), 1.0 for a quote, 0.0 for numbers
+    check: str | None = None  # which test decided: quote, numbers, judge or overlap
 
 
 def markers(text: str) -> list[int]:
@@ -66,33 +66,6 @@ def strip_markers(text: str) -> str:
 
 def is_abstention(text: str) -> bool:
     return not text.strip() or bool(_ABSTAIN.search(text))
-
-
-@lru_cache(maxsize=4096)
-def content_terms(text: str) -> frozenset[str]:
-    """Stemmed words without stop words, plus numbers as written (no stemming).
-
-    Cached: each passage is compared with every sentence of an answer."""
-    tokens = bm25s.tokenize(
-        [text], stopwords="en", stemmer=_STEMMER, show_progress=False, return_ids=False
-    )
-    return frozenset(tokens[0] if tokens else []) | {n.strip(",.") for n in _NUMBER.findall(text)}
-
-
-def support(sentence: str, passage: str) -> float:
-    """Share of the sentence's content terms found in the passage (1.0 when it has none).
-
-    A number in the sentence that the passage lacks makes support 0: numbers are the
-    facts a small model most often invents.
-    """
-    terms = content_terms(sentence)
-    if not terms:
-        return 1.0
-    have = content_terms(passage)
-    numbers = {n.strip(",.") for n in _NUMBER.findall(sentence)}
-    if numbers - have:
-        return 0.0
-    return len(terms & have) / len(terms)
 
 
 def best_quote(sentence: str, passage: Passage) -> tuple[int, int]:
@@ -124,19 +97,32 @@ def claims(raw: str) -> list[tuple[str, list[int]]]:
 
 
 def verify(
-    raw: str, passages: list[Passage], threshold: float
+    raw: str, passages: list[Passage], question: str, verifier: Verifier, threshold: float
 ) -> tuple[list[Sentence], list[Citation]]:
-    """Turn model text into checked sentences and renumbered citations."""
+    """Turn model text into verified sentences and renumbered citations.
+
+    Per sentence, at most two checks: the passages it cites, then (if they do not state
+    it) the passage sharing most of its words, when that one shares at least
+    ``threshold`` of them (or when nothing was cited, any at all).
+    """
     sentences: list[Sentence] = []
     citations: dict[int, Citation] = {}  # passage index -> citation
     for text, numbers in claims(raw):
-        claimed = [n - 1 for n in numbers if 1 <= n <= len(passages)]
-        scores = [support(text, p.text) for p in passages]
-        kept = [i for i in dict.fromkeys(claimed) if scores[i] >= threshold]
-        if not kept and passages:
-            best = max(range(len(passages)), key=lambda i: scores[i])
-            if scores[best] >= threshold:
-                kept = [best]
+        claimed = list(dict.fromkeys(n - 1 for n in numbers if 1 <= n <= len(passages)))
+        overlap = [support(text, p.text) for p in passages]
+        tries = [claimed] if claimed else []
+        if passages:
+            best = max(range(len(passages)), key=lambda i: overlap[i])
+            if best not in claimed and overlap[best] >= (threshold if claimed else 1e-9):
+                tries.append([best])
+        kept: list[int] = []
+        verdict = Verdict(False, 0.0, verifier.name)
+        for indexes in tries:
+            joined = " ".join(passages[i].text for i in indexes)
+            verdict = verifier.check(question, text, joined)
+            if verdict.supported:
+                kept = indexes
+                break
         numbers = []
         for i in kept:
             if i not in citations:
@@ -147,7 +133,7 @@ def verify(
                     len(citations) + 1, p.source, p.title, q_start, q_end, p.page, quote
                 )
             numbers.append(citations[i].n)
-        sentences.append(Sentence(text, numbers, bool(numbers)))
+        sentences.append(Sentence(text, numbers, bool(numbers), verdict.score, verdict.check))
     return sentences, sorted(citations.values(), key=lambda c: c.n)
 
 
@@ -161,7 +147,7 @@ def keep(
     for sentence, want in zip(sentences, wanted, strict=True):
         if want:
             numbers = [renumber.setdefault(n, len(renumber) + 1) for n in sentence.citations]
-            kept.append(Sentence(sentence.text, numbers, sentence.supported))
+            kept.append(replace(sentence, citations=numbers))
     return kept, [replace(by_n[old], n=new) for old, new in renumber.items()]
 
 

@@ -17,7 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.text import Text
 
 from rag import offline as _offline  # noqa: F401
-from rag.answer import Answer
+from rag.answer import Answer, Checking
 from rag.assistant import Assistant
 from rag.errors import RagError
 
@@ -94,6 +94,16 @@ def _stream(pieces) -> Answer | None:
             for item in pieces:
                 if isinstance(item, Answer):
                     answer = item
+                elif isinstance(item, Checking):
+                    live.update(
+                        Text.assemble(
+                            (_CONTROL.sub("", shown), "dim"),
+                            (
+                                f"\nchecking {item.claims} sentence(s) against the sources…",
+                                "yellow",
+                            ),
+                        )
+                    )
                 else:
                     shown += item
                     live.update(Text(_CONTROL.sub("", shown), style="dim"))
@@ -241,12 +251,24 @@ def chat_cmd(llm: LlmOpt = None, store: StoreOpt = None) -> None:
 
 @app.command("eval")
 def eval_cmd(
-    docs: Annotated[Path, typer.Option("--docs", help="Folder of documents.")],
-    questions: Annotated[Path, typer.Option("--questions", help="JSONL file of questions.")],
+    docs: Annotated[Path | None, typer.Option("--docs", help="Folder of documents.")] = None,
+    questions: Annotated[
+        Path | None, typer.Option("--questions", help="JSONL file of questions.")
+    ] = None,
+    claims: Annotated[
+        Path | None,
+        typer.Option("--claims", help="Score claim checkers on a labelled claim set instead."),
+    ] = None,
+    verifiers: Annotated[
+        str,
+        typer.Option(
+            "--verifiers", help="With --claims: verifier tiers to score, comma-separated."
+        ),
+    ] = "qwen-1.5b",
     llm: LlmOpt = None,
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="First N only.")] = None,
     out_dir: Annotated[
-        Path | None, typer.Option("--out", help="Write report.json, report.md, report.png.")
+        Path | None, typer.Option("--out", help="Write report.json, report.md (and report.png).")
     ] = None,
     baseline: Annotated[
         bool, typer.Option("--baseline", help="Also run plain llama-index, side by side.")
@@ -256,10 +278,10 @@ def eval_cmd(
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Score retrieval, answers, citations and abstention on a QA dataset."""
-    from rag.evals.report import table, write_report
-    from rag.evals.run import run_eval
-
+    """Score retrieval, answers, citations and abstention on a QA dataset, or claim
+    checkers on a labelled claim set (--claims)."""
+    if claims is None and (docs is None or questions is None):
+        raise RagError("rag eval needs --docs and --questions, or --claims")
     with Progress(
         TextColumn("[bold]eval {task.description}"),
         BarColumn(),
@@ -276,16 +298,49 @@ def eval_cmd(
                 tasks[name] = bar.add_task(name, total=total)
             bar.update(tasks[name], completed=done)
 
+        if claims is not None:
+            _eval_claims(claims, verifiers, limit, step, out_dir, as_json)
+            return
+        from rag.evals.run import run_eval
+
         run = run_eval(
             docs, questions, store=store, limit=limit, baseline=baseline, step=step, llm=llm
         )
+    from rag.evals.report import table, write_report
+
     if out_dir:
         for path in write_report(run, out_dir):
             err.print(f"wrote {_safe(str(path))}")
     if as_json:
         _print_json(run.summary())
         return
-    for row in table(run):
+    _print_table(table(run))
+
+
+def _eval_claims(path, verifiers, limit, step, out_dir, as_json) -> None:
+    """``rag eval --claims``: the word-overlap check beside each named verifier tier."""
+    from rag.evals.claims import overlap_check, run_claims, verifier_check, write_claims_report
+    from rag.judge import make_verifier
+    from rag.settings import Settings
+
+    settings = Settings.from_env()
+    checks = {"overlap": overlap_check(settings.support)}
+    for name in [v.strip() for v in verifiers.split(",") if v.strip()]:
+        checks[name] = verifier_check(make_verifier(Settings.from_env(verifier=name)))
+    run = run_claims(path, checks, limit=limit, step=step)
+    if out_dir:
+        for written in write_claims_report(run, out_dir):
+            err.print(f"wrote {_safe(str(written))}")
+    if as_json:
+        _print_json(run.summary())
+    else:
+        from rag.evals.claims import claims_table
+
+        _print_table(claims_table(run))
+
+
+def _print_table(rows: list[list[str]]) -> None:
+    for row in rows:
         line = "".join(f"{c:>12}" if i else f"{c:24}" for i, c in enumerate(row))
         out.print(_safe(line), soft_wrap=True, highlight=False)
 
@@ -300,16 +355,29 @@ def bench_cmd(
     curve: Annotated[
         str, typer.Option("--curve", help="Store sizes for the synthetic latency curve.")
     ] = "10000,100000,1000000",
+    answers: Annotated[
+        bool, typer.Option("--answers", help="Only the verified-answer latency on the seed.")
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Measure ingestion, retrieval and answer speed on Python's documentation."""
-    from rag.evals.bench import markdown, run_bench
+    from rag.evals.bench import answer_lines, answers_only, markdown, run_bench
+
+    say = (lambda msg: err.print(f"[dim]{_safe(msg)}[/]")) if not as_json else (lambda msg: None)
+    if answers:
+        results = answers_only(say)
+        if as_json:
+            _print_json(results)
+        else:
+            out.print(
+                "\n".join(["| figure | value |", "|---|---|", *answer_lines(results["answers"])])
+            )
+        return
 
     try:
         sizes = tuple(int(n) for n in curve.split(","))
     except ValueError:
         raise RagError(f"--curve takes sizes like 10000,100000, not {curve!r}") from None
-    say = (lambda msg: err.print(f"[dim]{_safe(msg)}[/]")) if not as_json else (lambda msg: None)
     results = run_bench(out_dir, mb=mb, repeats=repeats, curve=sizes, say=say)
     if as_json:
         _print_json(results)

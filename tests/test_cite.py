@@ -6,10 +6,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rag.answer import Answerer
+from rag.answer import Answerer, Checking
 from rag.cite import claims, keep, markers, render, support, verify
 from rag.embed import embed_texts
+from rag.judge import make_verifier
 from rag.llm import LLMError
+from rag.verify import Verifier
 from tests.fakes import ScriptedLLM
 
 
@@ -18,7 +20,11 @@ def answer_with(seeded):
     def make(*replies):
         llm = ScriptedLLM(*replies)
         answerer = Answerer(
-            seeded.settings, seeded.retriever, lambda t: embed_texts(seeded.embedder, t), llm
+            seeded.settings,
+            seeded.retriever,
+            lambda t: embed_texts(seeded.embedder, t),
+            llm,
+            make_verifier(seeded.settings),
         )
         return answerer, llm
 
@@ -116,8 +122,10 @@ def test_model_failure_falls_back_to_extractive_and_says_so(answer_with):
 def test_streaming_yields_pieces_then_the_answer(answer_with):
     answerer, _ = answer_with("Steve Witkoff is Mr. Trump's special envoy [1].")
     items = list(answerer.stream("Who is Steve Witkoff?"))
-    assert all(isinstance(i, str) for i in items[:-1]) and len(items) > 2
+    assert all(isinstance(i, str) for i in items[:-2]) and len(items) > 3
+    assert items[-2] == Checking(1)  # said while the sentence is being verified
     assert items[-1].answer.startswith("Steve Witkoff")
+    assert items[-1].checked[0]["shown"] and items[-1].timings_ms["verify"] > 0
 
 
 def test_support_requires_numbers_to_match():
@@ -158,7 +166,8 @@ def _passages():
 def test_any_model_output_yields_only_valid_exact_citations(tokens):
     """Whatever the model writes, every shown [n] resolves to an exact, supporting quote."""
     passages = _passages()
-    sentences, citations = verify(" ".join(tokens), passages, 0.6)
+    verifier = Verifier(None, 0.6)  # word overlap: fast, and the plumbing is the same
+    sentences, citations = verify(" ".join(tokens), passages, "a question", verifier, 0.6)
     assert [c.n for c in citations] == list(range(1, len(citations) + 1))
     for c in citations:
         assert SEED_TEXT[c.start : c.end] == c.quote
@@ -168,11 +177,14 @@ def test_any_model_output_yields_only_valid_exact_citations(tokens):
     assert [numbers for _, numbers in claims(shown)] == [s.citations for s in kept]
     by_n = {c.n: c for c in kept_citations}
     for s in kept:
-        assert s.citations
-        for n in s.citations:  # each cited passage supports the sentence on its own
-            c = by_n[n]
-            holder = [p for p in passages if p.start <= c.start and c.end <= p.end]
-            assert any(support(s.text, p.text) >= 0.6 for p in holder)
+        assert s.citations and s.check in {"quote", "overlap"}
+        holders = [  # every passage holding a cited quote (passages overlap): together,
+            p  # they pass the verifier, whose checks only get easier with more text
+            for p in passages
+            if any(p.start <= by_n[n].start and by_n[n].end <= p.end for n in s.citations)
+        ]
+        joined = " ".join(p.text for p in holders)
+        assert verifier.check("a question", s.text, joined).supported
 
 
 def test_document_sentences_that_address_the_assistant_never_reach_the_model(tmp_path):
@@ -188,6 +200,7 @@ def test_document_sentences_that_address_the_assistant_never_reach_the_model(tmp
         assistant.retriever,
         lambda t: embed_texts(assistant.embedder, t),
         llm,
+        make_verifier(assistant.settings),
     )
     answer = answerer.ask("Who is Steve Witkoff? What does the memo say about him?")
     prompt = llm.prompts[0][1][1]

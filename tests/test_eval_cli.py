@@ -31,3 +31,19 @@ def test_eval_mistakes_are_one_line_errors(tmp_path):
     bad.write_text("not json\n")
     result = run_rag("eval", "--docs", str(SEED / "docs"), "--questions", str(bad))
     assert result.returncode == 1 and "q.jsonl:1: bad question row" in result.stderr
+
+
+def test_baseline_reads_documents_under_a_dot_folder(tmp_path):
+    """llama-index's reader skips "hidden" paths; the baseline must read what ours reads."""
+    import shutil
+
+    from rag import Assistant
+    from rag.evals.systems import LlamaIndexBaseline
+
+    docs = tmp_path / ".cache" / "docs"
+    shutil.copytree(SEED / "docs", docs)
+    assistant = Assistant(
+        store=tmp_path / "store", llm="compatible", llm_base_url="http://127.0.0.1:9/v1"
+    )  # the model is not called while the baseline indexes
+    baseline = LlamaIndexBaseline(assistant, docs)
+    assert [f.name for f in baseline.files] == [p.name for p in sorted((SEED / "docs").iterdir())]

@@ -11,11 +11,13 @@ from rag.errors import RagError
 from rag.evals.data import Question, load_questions
 from rag.evals.metrics import (
     ClaimedSentence,
+    Grader,
     Outcome,
     abstention_scores,
     citation_scores,
     contains_answer,
     normalize,
+    overlap_grader,
     score,
     split_claims,
     token_f1,
@@ -59,8 +61,24 @@ def test_citation_recall_and_precision_are_alce_style():
             ]
         )
     ]
-    got = citation_scores(outs, threshold=0.6)
+    got = citation_scores(outs, overlap_grader(0.6))
     assert got == {"citation_recall": 0.5, "citation_precision": 0.5}
+
+
+def test_citations_are_graded_by_the_named_grader_each_verdict_once():
+    calls = []
+
+    def check(question, sentence, cited):
+        calls.append(sentence)
+        return "envoy" in cited
+
+    grader = Grader("scripted", check)
+    outs = [outcome(sentences=[ClaimedSentence("Witkoff is Trump's envoy.", ["the envoy"])])]
+    assert citation_scores(outs, grader) == {"citation_recall": 1.0, "citation_precision": 1.0}
+    assert citation_scores(outs, grader)["citation_recall"] == 1.0
+    assert calls == ["Witkoff is Trump's envoy."]  # the second pass reused the verdict
+    refusing = Grader("no", lambda q, s, c: False)
+    assert citation_scores(outs, refusing)["citation_recall"] == 0.0
 
 
 def test_split_claims_counts_invalid_markers_and_keeps_trailing_ones():
@@ -76,10 +94,12 @@ def test_score_has_every_key_the_issue_names():
     keys = {
         "n", "hit_at_5", "mrr", "answer_hit_at_1", "answer_hit_at_3", "str_em", "token_f1",
         "citation_precision", "citation_recall", "invalid_citation_rate",
+        "citation_precision_overlap", "citation_recall_overlap",
         "abstention_precision", "abstention_recall", "abstention_f1",
         "median_answer_words", "answer_latency_p50_ms", "answer_latency_p95_ms",
     }  # fmt: skip
-    got = score([outcome(answer="In Moscow [1].", latency_ms=5.0)], 0.6)
+    overlap = overlap_grader(0.6)
+    got = score([outcome(answer="In Moscow [1].", latency_ms=5.0)], overlap, overlap)
     assert keys <= set(got) and got["str_em"] == 1.0 and got["median_answer_words"] == 2
 
 

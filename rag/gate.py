@@ -1,0 +1,29 @@
+"""The gate before generation: abstain without asking a model when it cannot answer."""
+
+from rag import expect, prompts
+from rag.draft import Draft
+
+
+def passes(draft: Draft, gate: float) -> bool:
+    """Something was retrieved, and the best passage or sentence is close enough."""
+    return bool(draft.ranked) and draft.confidence >= gate
+
+
+def kind_missing(question: str) -> str:
+    return prompts.render("kind_missing", kind=expect.expected_kind(question))
+
+
+def check(draft: Draft, gate: float) -> bool:
+    """True when a model should be asked; otherwise the draft abstains.
+
+    Below the retrieval gate nothing in the documents is close to the question. A
+    question that asks for a number, date or share that no context sentence holds
+    cannot be answered from these passages by any model, so none is asked.
+    """
+    if not passes(draft, gate):
+        draft.abstain()
+        return False
+    if not any(expect.gives_kind(draft.question, unit.text) for unit in draft.context):
+        draft.abstain(kind_missing(draft.question))
+        return False
+    return True

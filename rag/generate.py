@@ -1,0 +1,50 @@
+"""Generation: the model writes a marked answer from the numbered context sentences,
+or, without a model (or when it fails), the best sentences are quoted verbatim."""
+
+from collections.abc import Iterator
+
+from rag import cite, prompts
+from rag.draft import Draft
+from rag.llm import ChatLLM, LLMError
+from rag.retrieve import Passage
+
+
+def messages(question: str, passages: list[Passage]) -> list[tuple[str, str]]:
+    # Brackets inside documents become parentheses, so that a "[3]" a document
+    # contains cannot be copied by the model as if it were a citation.
+    numbered = "\n\n".join(
+        f"[{i}] {cite.MARKER.sub(lambda m: f' ({m.group(1)})', p.text)}"
+        for i, p in enumerate(passages, 1)
+    )
+    return [
+        ("system", prompts.load("system")),
+        ("user", prompts.render("answer", passages=numbered, question=question)),
+    ]
+
+
+def quote(draft: Draft, n: int) -> None:
+    """The best ``n`` sentences verbatim, each marked, become the draft's text."""
+    picked = [unit for unit, _ in draft.ranked[:n]]
+    # A "[n]" written inside a document must not pass for a citation.
+    quoted = (cite.strip_markers(u.text) for u in picked)
+    draft.raw = " ".join(f"{q} [{i}]" for i, q in enumerate(quoted, 1))
+    draft.context = picked
+
+
+def generate(draft: Draft, llm: ChatLLM | None, max_tokens: int, n_quotes: int) -> Iterator[str]:
+    """Yield the model's text as it comes; a failing model leaves quotes and a note."""
+    if llm is None:
+        quote(draft, n_quotes)
+        return
+    pieces: list[str] = []
+    try:
+        for piece in llm.stream(
+            messages(draft.question, draft.context), max_tokens=max_tokens, usage=draft.usage
+        ):
+            pieces.append(piece)
+            yield piece
+        draft.raw = "".join(pieces)
+    except LLMError as exc:
+        draft.note = prompts.render("llm_failed", reason=str(exc))
+        draft.llm = {"provider": "extractive", "model": None, "failed": str(exc)}
+        quote(draft, n_quotes)

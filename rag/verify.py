@@ -1,0 +1,184 @@
+"""Claim verification: does the cited passage *state* the answer sentence?
+
+Shared words are not support: "Putin wants to return to Moscow's sphere of influence"
+reuses every word of a passage that says *Ukraine* should return. So each sentence
+goes through three checks, cheapest first, and the answering model has no say in any:
+
+1. **quote**: the sentence is, word for word, one or more whole sentences of the
+   passage: supported by construction, no model needed (extractive answers, quotes);
+2. **numbers**: a number in the sentence (digits or words: "five" is not "four") that
+   the passage lacks: unsupported, no model needed;
+3. **names**: a name in the sentence that neither the passage nor the question
+   mentions (a quote given to someone else, an invented place): unsupported;
+4. **judge**: a bundled model is asked for one token, yes or no, "does the passage
+   state this answer to this question"; p(yes) is read from the token probabilities
+   and compared with the tier's threshold (measured on ``evals/datasets/claims``).
+
+The judge runs locally whatever model wrote the answer, so a remote model that plants
+false claims, or one that would say "yes" to anything, cannot vouch for itself.
+"""
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Protocol
+
+import Stemmer
+
+from rag import prompts
+from rag.chunk import sentence_spans
+from rag.overlap import support
+
+# "one" is left out: "the one best placed", "one possibility" state no count.
+_NUMBER_WORDS = (
+    "zero _ two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty"
+)
+_TENS = "_ _ _ thirty forty fifty sixty seventy eighty ninety"
+_WORD_NUMBERS = {w: i for i, w in enumerate(_NUMBER_WORDS.split()) if w != "_"}
+_WORD_NUMBERS |= {w: 10 * i for i, w in enumerate(_TENS.split()) if w != "_"}
+_WORD_NUMBERS |= {"hundred": 100, "thousand": 1000, "dozen": 12}
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*|\b(?:" + "|".join(_WORD_NUMBERS) + r")\b", re.IGNORECASE)
+_NORMAL = re.compile(r"[^\w]+")
+_WORD = re.compile(r"[\w’'.-]*\w")
+_STEM = Stemmer.Stemmer("english")
+
+
+def numbers(text: str) -> set[float]:
+    """The numbers a text states, digits and words alike ("2,000" and "two thousand"
+    are not merged: each word counts on its own, which is strict but never lenient)."""
+    found: set[float] = set()
+    for token in _NUMBER.findall(text):
+        word = _WORD_NUMBERS.get(token.lower())
+        if word is not None:
+            found.add(float(word))
+            continue
+        digits = token.replace(",", "")
+        try:
+            found.add(float(digits))
+        except ValueError:  # "1.2.3": keep each part
+            found.update(float(part) for part in digits.split(".") if part)
+    return found
+
+
+_TITLES = {"Mr", "Ms", "Mrs", "Dr", "President", "Prime", "Minister", "Sir", "I"}
+_RUN = re.compile(r"[A-Z][\w’'.-]*\w(?:\s+[A-Z][\w’'.-]*\w)*")
+
+
+def names(text: str) -> list[list[str]]:
+    """Runs of capitalised words that name someone or something ("Isaac Newton").
+
+    A run that starts the sentence counts only when it has two words or more: a lone
+    first word may just start the sentence ("According to ...", "No, ...")."""
+    runs = []
+    for match in _RUN.finditer(text):
+        run = match.group().replace(".", "").replace("-", " ")
+        words = [w for w in run.split() if w not in _TITLES]
+        first = not text[: match.start()].strip(" \"“‘'(")
+        if words and not (first and len(match.group().split()) == 1):
+            runs.append(words)
+    return runs
+
+
+def unknown_names(claim: str, passage: str, question: str) -> list[str]:
+    """Names in the claim that neither the passage nor the question mention.
+
+    A name is known when any of its words is ("Donald Davies" for "Davies"); words
+    match by stem or when one stem starts the other ("Russia" / "Russian"); an
+    acronym also matches the initials of capitalised words ("US" / "United States")."""
+    words = _WORD.findall(f"{passage} {question}".replace("-", " "))
+    stems = {_STEM.stemWord(w.replace(".", "").lower()) for w in words}
+    caps = [w for w in words if w[0].isupper()]
+    initials = {"".join(w[0] for w in caps[i : i + n]) for n in (2, 3, 4) for i in range(len(caps))}
+
+    def known(word: str) -> bool:
+        stem = _STEM.stemWord(word.lower())
+        if stem in stems:
+            return True
+        related = (s for s in stems if min(len(s), len(stem)) >= 4)  # "Russia" / "Russian"
+        if any(s.startswith(stem) or stem.startswith(s) for s in related):
+            return True
+        return word.isupper() and word in initials
+
+    return [" ".join(run) for run in names(claim) if not any(known(w) for w in run)]
+
+
+def _normal(text: str) -> str:
+    return _NORMAL.sub(" ", text.lower()).strip()
+
+
+def is_quote(claim: str, passage: str) -> bool:
+    """The claim is one or more consecutive whole sentences of the passage, verbatim.
+
+    Whole sentences only: a fragment can drop the "It is not true that" before it.
+    """
+    target = _normal(claim)
+    if not target:
+        return False
+    pieces = [_normal(passage[a:b]) for a, b in sentence_spans(passage)] or [_normal(passage)]
+    for i in range(len(pieces)):
+        joined = ""
+        for piece in pieces[i:]:
+            joined = f"{joined} {piece}".strip()
+            if joined == target:
+                return True
+            if len(joined) >= len(target):
+                break
+    return False
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Whether a passage states a claim; ``check`` says which test decided."""
+
+    supported: bool
+    score: float
+    check: str  # "quote", "numbers", "names", "judge" or "overlap"
+
+
+class Judge(Protocol):
+    """Something that returns p(yes) for a (system, user) prompt pair."""
+
+    name: str
+
+    def p_yes(self, system: str, user: str) -> float: ...
+
+
+class Verifier:
+    """Decides whether passages state a sentence (read as an answer to a question)."""
+
+    def __init__(self, judge: Judge | None, threshold: float, overlap: float = 0.6) -> None:
+        self.judge = judge  # None: word overlap only (the weak, model-free tier)
+        self.threshold = threshold
+        self.overlap = overlap
+
+    @property
+    def name(self) -> str:
+        return self.judge.name if self.judge else "overlap"
+
+    def check(self, question: str, claim: str, passage: str) -> Verdict:
+        if is_quote(claim, passage):
+            return Verdict(True, 1.0, "quote")
+        if numbers(claim) - numbers(passage):
+            return Verdict(False, 0.0, "numbers")
+        if unknown_names(claim, passage, question):
+            return Verdict(False, 0.0, "names")
+        if self.judge is None:
+            score = support(claim, passage)
+            return Verdict(score >= self.overlap, score, "overlap")
+        p = self.judge.p_yes(
+            prompts.load("verify_system"),
+            prompts.render("verify", passage=passage, question=question, claim=claim),
+        )
+        return Verdict(p >= self.threshold, round(p, 4), "judge")
+
+
+def p_yes_from_top(top: list[tuple[str, float]]) -> float:
+    """p(yes) / (p(yes) + p(no)) from a first token's (token, logprob) alternatives."""
+    mass = {"yes": 0.0, "no": 0.0}
+    for token, logprob in top:
+        word = token.strip().lower()
+        if word in mass:
+            mass[word] += math.exp(logprob)
+    total = mass["yes"] + mass["no"]
+    return mass["yes"] / total if total else 0.0

@@ -1,0 +1,121 @@
+"""The verifier's exact checks, its stage order, and the labelled claim sets it is measured on."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from rag.errors import RagError
+from rag.evals.claims import load_claims, overlap_check, run_claims, verifier_check
+from rag.verify import Verifier, is_quote, numbers, p_yes_from_top, unknown_names
+
+ROOT = Path(__file__).resolve().parents[1]
+CLAIMS = ROOT / "evals" / "datasets" / "claims" / "claims.jsonl"
+
+
+def test_numbers_read_digits_and_words_alike():
+    assert numbers("five regions, 70%, $2.2 billion, 1,000 people in 1973") == {
+        5.0, 70.0, 2.2, 1000.0, 1973.0
+    }  # fmt: skip
+    assert numbers("four") != numbers("five")
+    assert numbers("the one best placed; one possibility") == set()  # "one" counts nothing
+
+
+def test_a_quote_must_be_whole_sentences_of_the_passage():
+    passage = "It is not true that he left. He lives for today. Fine."
+    assert is_quote("He lives for today.", passage)
+    assert is_quote("He lives for today. Fine.", passage)
+    assert not is_quote("he left.", passage)  # a fragment can drop its "not"
+    assert not is_quote("He lives for tomorrow.", passage)
+
+
+def test_unknown_names_catch_other_people_and_places_but_not_rewordings():
+    passage = "Tatiana Stanovaya, a senior fellow at the Carnegie Russia Eurasia Center, spoke."
+    assert unknown_names("Sergei Markov said so.", passage, "Who spoke?") == ["Sergei Markov"]
+    assert unknown_names("She spoke in Helsinki.", passage, "Where?") == ["Helsinki"]
+    assert unknown_names("Ms. Stanovaya is a Russian analyst.", passage, "Who?") == []
+    assert unknown_names("The US envoy", "the United States envoy", "?") == []  # initials
+    assert unknown_names("Donald Davies coined it.", "Davies coined it.", "?") == []
+    assert unknown_names("Stanovaya said it.", "She said it.", "What did Stanovaya say?") == []
+
+
+class _Judge:
+    name = "scripted-judge"
+
+    def __init__(self, p: float) -> None:
+        self.p, self.calls = p, 0
+
+    def p_yes(self, system: str, user: str) -> float:
+        self.calls += 1
+        return self.p
+
+
+def test_cheap_checks_decide_before_the_judge_and_the_judge_decides_the_rest():
+    passage = "Mr. Putin met Mr. Trump's special envoy, Steve Witkoff, on Wednesday."
+    yes = _Judge(0.99)
+    verifier = Verifier(yes, threshold=0.5)
+    assert verifier.check("?", passage, passage).check == "quote"
+    assert verifier.check("?", "They met on 5 May.", passage).check == "numbers"
+    assert verifier.check("?", "Putin met Markov.", passage).check == "names"
+    assert yes.calls == 0  # a judge that says yes to anything got no say in those
+    said = verifier.check("Who is Witkoff?", "Witkoff is Trump's special envoy.", passage)
+    assert said.supported and said.check == "judge" and yes.calls == 1
+    no = Verifier(_Judge(0.2), threshold=0.5)
+    assert not no.check("Who is Witkoff?", "Witkoff is Trump's envoy.", passage).supported
+
+
+def test_p_yes_reads_yes_and_no_mass_from_the_first_token():
+    import math
+
+    top = [("Yes", math.log(0.6)), (" yes", math.log(0.1)), ("No", math.log(0.1)), ("?", -1.0)]
+    assert p_yes_from_top(top) == pytest.approx(0.7 / 0.8)
+    assert p_yes_from_top([("Maybe", -0.1)]) == 0.0
+
+
+def test_the_claim_set_is_hand_labelled_balanced_and_quotes_real_text():
+    rows = [json.loads(line) for line in CLAIMS.open(encoding="utf-8")]
+    assert len(rows) >= 200 and len({r["id"] for r in rows}) == len(rows)
+    supported = sum(r["label"] == "supported" for r in rows)
+    assert 0.4 <= supported / len(rows) <= 0.6
+    kinds = {r["kind"] for r in rows}
+    assert {"negation", "number", "date", "subject", "attribution", "invented"} <= kinds
+    assert {"not_stated", "paraphrase", "pronoun"} <= kinds
+    seed = (ROOT / "seeds" / "000_0a7539e4116245c4.txt").read_text(encoding="utf-8")
+    for r in rows:  # every passage is real text of its source, as a citation would quote it
+        if r["source"].startswith("seed"):
+            assert all(part in seed for part in _sentences(r["passage"])), r["id"]
+
+
+def _sentences(passage: str) -> list[str]:
+    from rag.chunk import sentence_spans
+
+    return [passage[a:b] for a, b in sentence_spans(passage)]
+
+
+def test_claims_eval_reads_both_formats_and_scores_side_by_side(tmp_path):
+    halu = tmp_path / "halu.jsonl"
+    halu.write_text(
+        json.dumps(
+            {
+                "id": "h1",
+                "knowledge": "The Oberoi Group is a hotel company with its head office in Delhi.",
+                "question": "Where is the Oberoi Group's head office?",
+                "right_answer": "Delhi",
+                "hallucinated_answer": "Mumbai, the financial capital of India.",
+            }
+        )
+        + "\n"
+    )
+    cases = load_claims(halu)
+    assert [(c.id, c.supported) for c in cases] == [("h1+", True), ("h1-", False)]
+    run = run_claims(
+        halu,
+        {"overlap": overlap_check(0.6), "names": verifier_check(Verifier(_Judge(0.9), 0.5))},
+    )
+    assert run.checkers["names"]["accuracy"] == 1.0  # "Mumbai" is nowhere in the passage
+    assert run.checkers["names"]["decided_by"] == {"judge": 1, "names": 1}
+    assert set(run.checkers) == {"overlap", "names"}
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": 1, "claim": "x"}\n')
+    with pytest.raises(RagError, match="bad.jsonl:1: bad claim row"):
+        load_claims(bad)

@@ -84,6 +84,7 @@ def overlap_check(threshold: float) -> Check:
 
 
 def verifier_check(verifier: Verifier) -> Check:
+    # A labelled passage already holds the sentence a pronoun needs: no surroundings.
     return lambda case: verifier.check(case.question, case.claim, case.passage)
 
 
@@ -199,3 +200,21 @@ def write_claims_report(run: ClaimsRun, out: Path) -> list[Path]:
     ]
     paths[1].write_text("\n".join(lines) + "\n", encoding="utf-8")
     return paths
+
+
+RESULTS = Path(__file__).parent / "results"
+
+
+def judge_record(checker: str) -> str:
+    """What the committed claim-set reports say of ``checker``'s own accuracy, so that
+    figures it grades are read with it (a checkout has them; an install may not)."""
+    found = []
+    for report in sorted(RESULTS.glob("claims*/report.json")):
+        data = json.loads(report.read_text(encoding="utf-8"))
+        got = data["checkers"].get(checker)
+        if got:
+            found.append(
+                f"{Path(data['file']).parent.name}: precision {got['precision']:.3f}, "
+                f"recall {got['recall']:.3f}, accuracy {got['accuracy']:.3f} (n={got['n']})"
+            )
+    return "; ".join(found) or "not measured in this install (see the README)"

@@ -3,8 +3,9 @@
 import json
 from pathlib import Path
 
+from rag.evals.claims import judge_record
 from rag.evals.metrics import failed
-from rag.evals.run import EvalRun
+from rag.evals.run import JUDGE, EvalRun
 
 # Metrics on a 0..1 scale, in the order the table and the chart show them.
 RATES = [
@@ -59,6 +60,10 @@ def markdown(run: EvalRun) -> str:
         f"Dataset: `{run.dataset['docs']}`, `{run.dataset['questions']}` "
         f"({run.dataset['n']} questions).  ",
         "Config: " + ", ".join(f"{k}={v}" for k, v in run.config.items()),
+        "",
+        f"Citations are graded by the {run.grader.name} (rag/verify.py); its own record on "
+        f"hand-labelled claims: {judge_record(JUDGE)}. The `_overlap` rows grade by shared "
+        "words, the test this project used before (it passes reworded falsehoods).",
         "",
         "| " + " | ".join(header) + " |",
         "|" + "---|" * len(header),

@@ -86,6 +86,7 @@ class Answerer:
         s = self.settings
         draft = Draft(question, search_query or question)
         passages, best_passage = self.retriever.retrieve(draft.search_query, s.top_k)
+        draft.chunks = {p.chunk_id: p.text for p in passages}
         draft.ranked = rank_sentences(question, passages[: s.context_passages], self.embed)
         # A short "Who is X?" matches X's passage better than any one long sentence about
         # X, and a sentence can stand out in a passage about other things: either counts.
@@ -115,7 +116,12 @@ class Answerer:
 
     def _verify(self, draft: Draft) -> None:
         draft.sentences, draft.citations = cite.verify(
-            draft.raw, draft.context, draft.question, self.verifier, self.settings.support
+            draft.raw,
+            draft.context,
+            draft.question,
+            self.verifier,
+            self.settings.support,
+            around=lambda unit: draft.chunks.get(unit.chunk_id, ""),
         )
 
     @staticmethod

@@ -9,6 +9,7 @@ exact spans of the source: ``source_text[start:end]``.
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from rag.chunk import sentence_spans
@@ -97,13 +98,19 @@ def claims(raw: str) -> list[tuple[str, list[int]]]:
 
 
 def verify(
-    raw: str, passages: list[Passage], question: str, verifier: Verifier, threshold: float
+    raw: str,
+    passages: list[Passage],
+    question: str,
+    verifier: Verifier,
+    threshold: float,
+    around: Callable[[Passage], str] = lambda p: "",
 ) -> tuple[list[Sentence], list[Citation]]:
     """Turn model text into verified sentences and renumbered citations.
 
     Per sentence, at most two checks: the passages it cites, then (if they do not state
     it) the passage sharing most of its words, when that one shares at least
-    ``threshold`` of them (or when nothing was cited, any at all).
+    ``threshold`` of them (or when nothing was cited, any at all). ``around`` gives the
+    text a passage sits in, where the verifier also looks up names.
     """
     sentences: list[Sentence] = []
     citations: dict[int, Citation] = {}  # passage index -> citation
@@ -119,7 +126,8 @@ def verify(
         verdict = Verdict(False, 0.0, verifier.name)
         for indexes in tries:
             joined = " ".join(passages[i].text for i in indexes)
-            verdict = verifier.check(question, text, joined)
+            near = " ".join(around(passages[i]) for i in indexes)
+            verdict = verifier.check(question, text, joined, near)
             if verdict.supported:
                 kept = indexes
                 break

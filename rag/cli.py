@@ -315,6 +315,13 @@ def eval_cmd(
         _print_json(run.summary())
         return
     _print_table(table(run))
+    from rag.evals.claims import judge_record
+    from rag.evals.run import JUDGE
+
+    err.print(
+        f"[dim]citations graded by the {_safe(run.grader.name)}; its record on labelled "
+        f"claims: {_safe(judge_record(JUDGE))}[/]"
+    )
 
 
 def _eval_claims(path, verifiers, limit, step, out_dir, as_json) -> None:

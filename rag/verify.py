@@ -8,9 +8,11 @@ goes through three checks, cheapest first, and the answering model has no say in
    passage: supported by construction, no model needed (extractive answers, quotes);
 2. **numbers**: a number in the sentence (digits or words: "five" is not "four") that
    the passage lacks: unsupported, no model needed;
-3. **names**: a name in the sentence that neither the passage nor the question
-   mentions (a quote given to someone else, an invented place): unsupported;
-4. **judge**: a bundled model is asked for one token, yes or no, "does the passage
+3. **names**: a name in the sentence that the passage and the text around it do not
+   mention (a quote given to someone else, an invented place): unsupported;
+4. **polarity**: the sentence negates what the passage does not, affirms what it
+   negates, or uses the opposite of its word ("reasonable" for "unreasonable");
+5. **judge**: a bundled model is asked for one token, yes or no, "does the passage
    state this answer to this question"; p(yes) is read from the token probabilities
    and compared with the tier's threshold (measured on ``evals/datasets/claims``).
 
@@ -21,6 +23,7 @@ false claims, or one that would say "yes" to anything, cannot vouch for itself.
 import math
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import Protocol
 
 import Stemmer
@@ -68,25 +71,38 @@ _RUN = re.compile(r"[A-Z][\w’'.-]*\w(?:\s+[A-Z][\w’'.-]*\w)*")
 def names(text: str) -> list[list[str]]:
     """Runs of capitalised words that name someone or something ("Isaac Newton").
 
-    A run that starts the sentence counts only when it has two words or more: a lone
-    first word may just start the sentence ("According to ...", "No, ...")."""
+    A lone word that starts the sentence counts unless it is a common word that any
+    sentence may start with ("The", "She", "Yes", "According to ...")."""
     runs = []
     for match in _RUN.finditer(text):
         run = match.group().replace(".", "").replace("-", " ")
         words = [w for w in run.split() if w not in _TITLES]
         first = not text[: match.start()].strip(" \"“‘'(")
-        if words and not (first and len(match.group().split()) == 1):
+        if first and len(words) == 1 and words[0].lower() in _starters():
+            continue
+        if words:
             runs.append(words)
     return runs
 
 
-def unknown_names(claim: str, passage: str, question: str) -> list[str]:
-    """Names in the claim that neither the passage nor the question mention.
+@cache
+def _starters() -> frozenset[str]:
+    """English stop words (NLTK's list, which llama-index ships) and a few openers."""
+    from nltk.corpus import stopwords
+
+    return frozenset(stopwords.words("english")) | {"yes", "according", "both", "also"}
+
+
+def unknown_names(claim: str, passage: str) -> list[str]:
+    """Names in the claim that the passage (with its surroundings) does not mention.
+
+    The question's names do not count: "What does Markov say?" answered with "Markov
+    says X" of a sentence Stanovaya said is the attribution error this catches.
 
     A name is known when any of its words is ("Donald Davies" for "Davies"); words
     match by stem or when one stem starts the other ("Russia" / "Russian"); an
     acronym also matches the initials of capitalised words ("US" / "United States")."""
-    words = _WORD.findall(f"{passage} {question}".replace("-", " "))
+    words = _WORD.findall(re.sub(r"[-.]", " ", passage))
     stems = {_STEM.stemWord(w.replace(".", "").lower()) for w in words}
     caps = [w for w in words if w[0].isupper()]
     initials = {"".join(w[0] for w in caps[i : i + n]) for n in (2, 3, 4) for i in range(len(caps))}
@@ -101,6 +117,88 @@ def unknown_names(claim: str, passage: str, question: str) -> list[str]:
         return word.isupper() and word in initials
 
     return [" ".join(run) for run in names(claim) if not any(known(w) for w in run)]
+
+
+_NEGATION = re.compile(
+    r"\b(?:not|never|no|none|nobody|nothing|neither|nor|cannot|without)\b|n[’']t\b", re.I
+)
+_CONTRAST = re.compile(r"\b(?:rather\s+than|instead\s+of)\b", re.I)  # negates, claim side
+_ANSWER_WORD = re.compile(
+    r"^\W*(?:yes|no)(?:\s*[,.:;—–-]\s*|\W*$)", re.I
+)  # "No, ..." answers a question
+_LOWER_WORD = re.compile(r"[a-z’']+")
+_NEGATING_PREFIXES = ("un", "in", "im", "il", "ir", "dis", "non")
+_FILLER = frozenset(  # skipped when looking for the word a negation negates
+    {
+        "a",
+        "an",
+        "the",
+        "to",
+        "be",
+        "been",
+        "being",
+        "is",
+        "are",
+        "was",
+        "were",
+        "have",
+        "has",
+        "had",
+        "do",
+        "does",
+        "did",
+        "even",
+        "yet",
+        "always",
+        "ever",
+        "only",
+        "just",
+        "any",
+        "so",
+        "that",
+        "this",
+        "very",
+        "much",
+        "more",
+        "all",
+        "exactly",
+        "entirely",
+        "quite",
+        "also",
+    }
+)
+
+
+def polarity_clash(claim: str, passage: str) -> str | None:
+    """Why the claim says the opposite of the passage, when a word shows it.
+
+    - a negation ("not", "never", "no", "n't"...) in a claim whose passage negates
+      nothing (a leading "Yes," or "No," that answers the question does not count);
+    - a passage that negates a word ("doesn't keep a plan") the claim affirms ("does
+      keep a plan") with no negation of its own;
+    - a word whose negated form the passage uses instead ("reasonable" for
+      "unreasonable"), or the reverse.
+    """
+    body = _ANSWER_WORD.sub("", claim)
+    said = _LOWER_WORD.findall(claim.lower())
+    if _NEGATION.search(body) and not _NEGATION.search(passage):
+        return "negation added"
+    if not _NEGATION.search(body) and not _CONTRAST.search(body):
+        stems = {_STEM.stemWord(w) for w in said}
+        for match in _NEGATION.finditer(passage):
+            following = _LOWER_WORD.findall(passage[match.end() :].lower())[:4]
+            word = next((w for w in following if w not in _FILLER and not w.endswith("ly")), "")
+            if word and _STEM.stemWord(word) in stems:
+                return f"negation of {word!r} dropped"
+    source = set(_LOWER_WORD.findall(passage.lower()))
+    for word in set(said):
+        for prefix in _NEGATING_PREFIXES:
+            if len(word) >= 5 and prefix + word in source and prefix + word not in said:
+                return f"{word} / {prefix}{word}"
+            bare = word.removeprefix(prefix)
+            if bare != word and len(bare) >= 5 and bare in source and word not in source:
+                return f"{word} / {bare}"
+    return None
 
 
 def _normal(text: str) -> str:
@@ -133,7 +231,7 @@ class Verdict:
 
     supported: bool
     score: float
-    check: str  # "quote", "numbers", "names", "judge" or "overlap"
+    check: str  # "quote", "numbers", "names", "polarity", "judge" or "overlap"
 
 
 class Judge(Protocol):
@@ -156,13 +254,20 @@ class Verifier:
     def name(self) -> str:
         return self.judge.name if self.judge else "overlap"
 
-    def check(self, question: str, claim: str, passage: str) -> Verdict:
+    def check(self, question: str, claim: str, passage: str, around: str = "") -> Verdict:
+        """Whether ``passage`` states ``claim`` read as an answer to ``question``.
+
+        ``around`` is the text the passage sits in (its chunk): a sentence may name by
+        pronoun someone its neighbour names, so names are looked up there too.
+        """
         if is_quote(claim, passage):
             return Verdict(True, 1.0, "quote")
         if numbers(claim) - numbers(passage):
             return Verdict(False, 0.0, "numbers")
-        if unknown_names(claim, passage, question):
+        if unknown_names(claim, f"{around} {passage}"):
             return Verdict(False, 0.0, "names")
+        if polarity_clash(claim, passage):
+            return Verdict(False, 0.0, "polarity")
         if self.judge is None:
             score = support(claim, passage)
             return Verdict(score >= self.overlap, score, "overlap")

@@ -7,7 +7,14 @@ import pytest
 
 from rag.errors import RagError
 from rag.evals.claims import load_claims, overlap_check, run_claims, verifier_check
-from rag.verify import Verifier, is_quote, numbers, p_yes_from_top, unknown_names
+from rag.verify import (
+    Verifier,
+    is_quote,
+    numbers,
+    p_yes_from_top,
+    polarity_clash,
+    unknown_names,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 CLAIMS = ROOT / "evals" / "datasets" / "claims" / "claims.jsonl"
@@ -31,12 +38,27 @@ def test_a_quote_must_be_whole_sentences_of_the_passage():
 
 def test_unknown_names_catch_other_people_and_places_but_not_rewordings():
     passage = "Tatiana Stanovaya, a senior fellow at the Carnegie Russia Eurasia Center, spoke."
-    assert unknown_names("Sergei Markov said so.", passage, "Who spoke?") == ["Sergei Markov"]
-    assert unknown_names("She spoke in Helsinki.", passage, "Where?") == ["Helsinki"]
-    assert unknown_names("Ms. Stanovaya is a Russian analyst.", passage, "Who?") == []
-    assert unknown_names("The US envoy", "the United States envoy", "?") == []  # initials
-    assert unknown_names("Donald Davies coined it.", "Davies coined it.", "?") == []
-    assert unknown_names("Stanovaya said it.", "She said it.", "What did Stanovaya say?") == []
+    assert unknown_names("Sergei Markov said so.", passage) == ["Sergei Markov"]
+    assert unknown_names("She spoke in Helsinki.", passage) == ["Helsinki"]
+    assert unknown_names("Ms. Stanovaya is a Russian analyst.", passage) == []
+    assert unknown_names("The US envoy", "the United States envoy") == []  # initials
+    assert unknown_names("Donald Davies coined it.", "Davies coined it.") == []
+
+
+def test_polarity_clash_catches_flipped_negations_and_antonyms_only():
+    assert polarity_clash("He does not want a summit.", "He wants a summit.") == "negation added"
+    assert polarity_clash("Yes, he does keep a plan.", "He doesn't keep a plan.") == (
+        "negation of 'keep' dropped"
+    )
+    assert polarity_clash("no", "Gin is not tequila.") is None  # a bare answer word
+    assert polarity_clash("No experiment can tell.", "There is no experiment that can.") is None
+    assert polarity_clash("They saw it as reasonable.", "They saw it as unreasonable.")
+    assert polarity_clash("It is unclear.", "It is clear what they said.")
+    assert polarity_clash("No, he has no plan.", "He doesn't keep a plan.") is None
+    assert (
+        polarity_clash("No, vast areas stayed Ukrainian.", "Vast areas stayed Ukrainian.") is None
+    )
+    assert polarity_clash("It was unreasonable.", "It was unreasonable.") is None
 
 
 class _Judge:
@@ -57,9 +79,15 @@ def test_cheap_checks_decide_before_the_judge_and_the_judge_decides_the_rest():
     assert verifier.check("?", passage, passage).check == "quote"
     assert verifier.check("?", "They met on 5 May.", passage).check == "numbers"
     assert verifier.check("?", "Putin met Markov.", passage).check == "names"
+    assert verifier.check("?", "Putin never met Witkoff.", passage).check == "polarity"
     assert yes.calls == 0  # a judge that says yes to anything got no say in those
     said = verifier.check("Who is Witkoff?", "Witkoff is Trump's special envoy.", passage)
     assert said.supported and said.check == "judge" and yes.calls == 1
+    markov = "Sergei Markov spoke. He met Witkoff."  # the sentence's chunk names him
+    assert verifier.check("?", "Markov met Witkoff.", "He met Witkoff.", markov).check == "judge"
+    assert verifier.check("Who met Markov?", "Markov met Witkoff.", "He met Witkoff.").check == (
+        "names"  # a name only the question gives is not the passage's word
+    )
     no = Verifier(_Judge(0.2), threshold=0.5)
     assert not no.check("Who is Witkoff?", "Witkoff is Trump's envoy.", passage).supported
 
@@ -119,3 +147,19 @@ def test_claims_eval_reads_both_formats_and_scores_side_by_side(tmp_path):
     bad.write_text('{"id": 1, "claim": "x"}\n')
     with pytest.raises(RagError, match="bad.jsonl:1: bad claim row"):
         load_claims(bad)
+
+
+def test_verifier_tiers_by_name_and_a_clear_error_for_an_unknown_one(tmp_path):
+    from rag.judge import TIERS, make_verifier
+    from rag.settings import Settings
+
+    settings = Settings(cache_dir=tmp_path)
+    assert make_verifier(settings).name == TIERS["qwen-1.5b"].model.name  # the default
+    assert make_verifier(settings).threshold == TIERS["qwen-1.5b"].threshold
+    overlap = make_verifier(Settings(verifier="overlap"))
+    assert overlap.judge is None and overlap.check("?", "x y z", "a b c").check == "overlap"
+    tuned = make_verifier(Settings(verifier="qwen-0.5b", verify_threshold=0.33))
+    assert tuned.threshold == 0.33
+    with pytest.raises(RagError, match="unknown verifier 'big'.*qwen-1.5b"):
+        make_verifier(Settings(verifier="big"))
+    assert list(tmp_path.iterdir()) == []  # naming a tier loads nothing

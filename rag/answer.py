@@ -86,7 +86,7 @@ class Answerer:
         s = self.settings
         draft = Draft(question, search_query or question)
         passages, best_passage = self.retriever.retrieve(draft.search_query, s.top_k)
-        draft.chunks = {p.chunk_id: p.text for p in passages}
+        draft.chunks = {p.chunk_id: p for p in passages}
         draft.ranked = rank_sentences(question, passages[: s.context_passages], self.embed)
         # A short "Who is X?" matches X's passage better than any one long sentence about
         # X, and a sentence can stand out in a passage about other things: either counts.
@@ -121,7 +121,7 @@ class Answerer:
             draft.question,
             self.verifier,
             self.settings.support,
-            around=lambda unit: draft.chunks.get(unit.chunk_id, ""),
+            before=lambda unit: _before(unit, draft.chunks.get(unit.chunk_id)),
         )
 
     @staticmethod
@@ -151,3 +151,10 @@ class Answerer:
                 for x in draft.checked
             ],
         )
+
+
+def _before(unit: Passage, chunk: Passage | None) -> str:
+    """The text of ``chunk`` before the sentence ``unit`` taken from it."""
+    if chunk is None or not chunk.start <= unit.start <= chunk.end:
+        return ""
+    return chunk.text[: unit.start - chunk.start]

@@ -103,14 +103,14 @@ def verify(
     question: str,
     verifier: Verifier,
     threshold: float,
-    around: Callable[[Passage], str] = lambda p: "",
+    before: Callable[[Passage], str] = lambda p: "",
 ) -> tuple[list[Sentence], list[Citation]]:
     """Turn model text into verified sentences and renumbered citations.
 
     Per sentence, at most two checks: the passages it cites, then (if they do not state
     it) the passage sharing most of its words, when that one shares at least
-    ``threshold`` of them (or when nothing was cited, any at all). ``around`` gives the
-    text a passage sits in, where the verifier also looks up names.
+    ``threshold`` of them (or when nothing was cited, any at all). ``before`` gives the
+    text before a passage in its chunk, which the verifier reads for who "he" is.
     """
     sentences: list[Sentence] = []
     citations: dict[int, Citation] = {}  # passage index -> citation
@@ -126,8 +126,7 @@ def verify(
         verdict = Verdict(False, 0.0, verifier.name)
         for indexes in tries:
             joined = " ".join(passages[i].text for i in indexes)
-            near = " ".join(around(passages[i]) for i in indexes)
-            verdict = verifier.check(question, text, joined, near)
+            verdict = verifier.check(question, text, joined, before(passages[indexes[0]]))
             if verdict.supported:
                 kept = indexes
                 break

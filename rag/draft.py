@@ -19,7 +19,7 @@ class Draft:
     started: float = field(default_factory=time.perf_counter)
     ranked: list[tuple[Passage, float]] = field(default_factory=list)
     """Sentences of the retrieved passages as Passages, best first, with their cosine."""
-    chunks: dict[str, str] = field(default_factory=dict)  # retrieved chunk id -> its text
+    chunks: dict[str, Passage] = field(default_factory=dict)  # retrieved, by chunk id
     confidence: float = 0.0  # best cosine of a passage or sentence with the question
     context: list[Passage] = field(default_factory=list)  # what the model saw, numbered
     raw: str = ""  # the model's text (or the quotes), markers included

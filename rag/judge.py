@@ -23,7 +23,7 @@ class Tier:
 
 TIERS = {
     "qwen-1.5b": Tier(QWEN_15B, 0.7, "Qwen2.5-Coder-1.5B-Instruct Q4_K_M (default)"),
-    "qwen-0.5b": Tier(QWEN_05B, 0.2, "Qwen2.5-Coder-0.5B-Instruct Q4_K_M, the generator itself"),
+    "qwen-0.5b": Tier(QWEN_05B, 0.35, "Qwen2.5-Coder-0.5B-Instruct Q4_K_M, the generator itself"),
     "overlap": Tier(None, 0.6, "shared words only: fast, and fooled by reworded falsehoods"),
 }
 

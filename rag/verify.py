@@ -11,7 +11,9 @@ goes through three checks, cheapest first, and the answering model has no say in
 3. **names**: a name in the sentence that the passage and the text around it do not
    mention (a quote given to someone else, an invented place): unsupported;
 4. **polarity**: the sentence negates what the passage does not, affirms what it
-   negates, or uses the opposite of its word ("reasonable" for "unreasonable");
+   negates, uses the opposite of its word ("reasonable" for "unreasonable"), or swaps
+   two people the passage links one way ("Trump wants to keep Putin" for "Putin wants
+   to keep Trump"): unsupported;
 5. **judge**: a bundled model is asked for one token, yes or no, "does the passage
    state this answer to this question"; p(yes) is read from the token probabilities
    and compared with the tier's threshold (measured on ``evals/datasets/claims``).
@@ -201,6 +203,56 @@ def polarity_clash(claim: str, passage: str) -> str | None:
     return None
 
 
+_TOKEN = re.compile(r"[A-Za-z][\w’'-]*")
+_LINKING = frozenset(  # words between two names that say nothing about who did what
+    {"the", "a", "an", "to", "of", "in", "on", "at", "for", "by", "his", "her", "their", "its",
+     "that", "this", "is", "was", "were", "be", "has", "had", "have", "mr", "ms", "he", "she",
+     "it", "they", "as", "so", "also", "said", "says"}
+)  # fmt: skip
+_SYMMETRIC = frozenset(  # "A met B" is "B met A": order says nothing
+    {"with", "and", "between", "both", "each", "other", "meet", "met", "meeting", "talk",
+     "talks", "together"}
+)  # fmt: skip
+
+
+def role_swap(claim: str, passage: str) -> str | None:
+    """Two names the passage links one way ("Putin wants to keep Trump") that the claim
+    links the other way ("Trump wants to keep Putin"), by the same words between them."""
+    known = []
+    for run in names(claim):
+        word = next((w for w in run if re.search(rf"\b{re.escape(w)}\b", passage)), None)
+        if word and word not in known:
+            known.append(word)
+    if len(known) < 2:
+        return None
+    said = [(m.group(), _STEM.stemWord(m.group().lower())) for m in _TOKEN.finditer(claim)]
+    source = [(m.group(), _STEM.stemWord(m.group().lower())) for m in _TOKEN.finditer(passage)]
+
+    def at(tokens: list[tuple[str, str]], name: str) -> list[int]:
+        return [i for i, (w, _) in enumerate(tokens) if w == name]
+
+    def linked(x: str, y: str, middle: list[str]) -> bool:
+        for i in at(source, x):
+            for j in at(source, y):
+                if i < j <= i + len(middle) + 8:
+                    between = {s for _, s in source[i + 1 : j]}
+                    if sum(m in between for m in middle) >= max(1, 0.6 * len(middle)):
+                        return True
+        return False
+
+    for a_index, a in enumerate(known):
+        for b in known[a_index + 1 :]:
+            for i in at(said, a):
+                for j in (j for j in at(said, b) if j > i):
+                    words = said[i + 1 : j]
+                    middle = [s for w, s in words if w.lower() not in _LINKING]
+                    if not middle or any(w.lower() in _SYMMETRIC for w, _ in words):
+                        continue
+                    if linked(b, a, middle) and not linked(a, b, middle):
+                        return f"{a} / {b}"
+    return None
+
+
 def _normal(text: str) -> str:
     return _NORMAL.sub(" ", text.lower()).strip()
 
@@ -254,19 +306,21 @@ class Verifier:
     def name(self) -> str:
         return self.judge.name if self.judge else "overlap"
 
-    def check(self, question: str, claim: str, passage: str, around: str = "") -> Verdict:
+    def check(self, question: str, claim: str, passage: str, before: str = "") -> Verdict:
         """Whether ``passage`` states ``claim`` read as an answer to ``question``.
 
-        ``around`` is the text the passage sits in (its chunk): a sentence may name by
-        pronoun someone its neighbour names, so names are looked up there too.
+        ``before`` is the text that precedes the passage in its chunk: a sentence may say
+        "he" of someone its neighbour names, so names are looked up there too. The judge
+        reads the passage alone, as the citation quotes it (the sentence before made it
+        pass "Putin wants to return to Moscow's sphere" of a passage about Ukraine).
         """
         if is_quote(claim, passage):
             return Verdict(True, 1.0, "quote")
         if numbers(claim) - numbers(passage):
             return Verdict(False, 0.0, "numbers")
-        if unknown_names(claim, f"{around} {passage}"):
+        if unknown_names(claim, f"{before} {passage}"):
             return Verdict(False, 0.0, "names")
-        if polarity_clash(claim, passage):
+        if polarity_clash(claim, passage) or role_swap(claim, passage):
             return Verdict(False, 0.0, "polarity")
         if self.judge is None:
             score = support(claim, passage)

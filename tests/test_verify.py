@@ -13,6 +13,7 @@ from rag.verify import (
     numbers,
     p_yes_from_top,
     polarity_clash,
+    role_swap,
     unknown_names,
 )
 
@@ -61,6 +62,14 @@ def test_polarity_clash_catches_flipped_negations_and_antonyms_only():
     assert polarity_clash("It was unreasonable.", "It was unreasonable.") is None
 
 
+def test_role_swap_catches_who_did_what_to_whom_but_not_symmetric_relations():
+    passage = "“Putin wants to keep Trump as a resource,” said Sergei Markov."
+    assert role_swap("Markov says Trump wants to keep Putin as a resource.", passage)
+    assert role_swap("Putin wants to keep Trump as a resource.", passage) is None
+    talks = "Mr. Putin held talks in Moscow with the envoy, Steve Witkoff."
+    assert role_swap("Witkoff held talks with Putin in Moscow.", talks) is None
+
+
 class _Judge:
     name = "scripted-judge"
 
@@ -68,7 +77,7 @@ class _Judge:
         self.p, self.calls = p, 0
 
     def p_yes(self, system: str, user: str) -> float:
-        self.calls += 1
+        self.calls, self.last = self.calls + 1, user
         return self.p
 
 
@@ -83,8 +92,9 @@ def test_cheap_checks_decide_before_the_judge_and_the_judge_decides_the_rest():
     assert yes.calls == 0  # a judge that says yes to anything got no say in those
     said = verifier.check("Who is Witkoff?", "Witkoff is Trump's special envoy.", passage)
     assert said.supported and said.check == "judge" and yes.calls == 1
-    markov = "Sergei Markov spoke. He met Witkoff."  # the sentence's chunk names him
+    markov = "Sergei Markov spoke."  # the sentence before, in the chunk, names him
     assert verifier.check("?", "Markov met Witkoff.", "He met Witkoff.", markov).check == "judge"
+    assert "Sergei Markov spoke." not in yes.last  # the judge reads the passage as quoted
     assert verifier.check("Who met Markov?", "Markov met Witkoff.", "He met Witkoff.").check == (
         "names"  # a name only the question gives is not the passage's word
     )

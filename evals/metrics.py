@@ -46,10 +46,15 @@ def token_f1(prediction: str, answers: list[str]) -> float:
 
 @dataclass
 class ClaimedSentence:
-    """An answer sentence and the texts of the passages its valid markers point at."""
+    """An answer sentence and the texts of the passages its valid markers point at.
+
+    ``before`` is the document text just before the first cited passage: a quoted
+    sentence may say "he" of someone named there, as a reader of the quote would see.
+    """
 
     text: str
     cited: list[str]
+    before: str = ""
 
 
 @dataclass
@@ -79,7 +84,9 @@ class Outcome:
         return "" if self.abstained else strip_markers(self.answer)
 
 
-def split_claims(answer: str, sources: list[str]) -> tuple[list[ClaimedSentence], int, int]:
+def split_claims(
+    answer: str, sources: list[str], befores: list[str] | None = None
+) -> tuple[list[ClaimedSentence], int, int]:
     """Sentences of a ``[n]``-marked answer, with (markers, markers pointing at nothing).
 
     ``sources[n - 1]`` is the text marker ``[n]`` points at; sentences split as
@@ -87,15 +94,16 @@ def split_claims(answer: str, sources: list[str]) -> tuple[list[ClaimedSentence]
     """
     numbers = markers(answer)
     invalid = sum(not 1 <= n <= len(sources) for n in numbers)
-    sentences = [
-        ClaimedSentence(text, [sources[n - 1] for n in dict.fromkeys(ns) if 1 <= n <= len(sources)])
-        for text, ns in claims(answer)
-    ]
+    sentences = []
+    for text, ns in claims(answer):
+        valid = [n for n in dict.fromkeys(ns) if 1 <= n <= len(sources)]
+        before = befores[valid[0] - 1] if befores and valid else ""
+        sentences.append(ClaimedSentence(text, [sources[n - 1] for n in valid], before))
     return sentences, len(numbers), invalid
 
 
-Supports = Callable[[str, str, str], bool]
-"""(question, sentence, cited text) -> whether the cited text states the sentence."""
+Supports = Callable[[str, str, str, str], bool]
+"""(question, sentence, cited text, text before it) -> whether the cited text states it."""
 
 
 class Grader:
@@ -107,21 +115,21 @@ class Grader:
     is printed beside the figures it grades (README, "Verified claims").
     """
 
-    def __init__(self, name: str, check: Callable[[str, str, str], bool]) -> None:
+    def __init__(self, name: str, check: Supports) -> None:
         self.name = name
         self._check = check
-        self._seen: dict[tuple[str, str, str], bool] = {}
+        self._seen: dict[tuple[str, str, str, str], bool] = {}
 
-    def __call__(self, question: str, sentence: str, cited: str) -> bool:
-        key = (question, sentence, cited)
+    def __call__(self, question: str, sentence: str, cited: str, before: str = "") -> bool:
+        key = (question, sentence, cited, before)
         if key not in self._seen:
-            self._seen[key] = self._check(question, sentence, cited)
+            self._seen[key] = self._check(question, sentence, cited, before)
         return self._seen[key]
 
 
 def overlap_grader(threshold: float) -> Grader:
     """The shared-words test (``rag.overlap.support``), kept for comparison."""
-    return Grader(f"overlap>={threshold}", lambda q, s, c: support(s, c) >= threshold)
+    return Grader(f"overlap>={threshold}", lambda q, s, c, b: support(s, c) >= threshold)
 
 
 def citation_scores(outcomes: list[Outcome], supports: Supports) -> dict[str, float]:
@@ -141,13 +149,13 @@ def citation_scores(outcomes: list[Outcome], supports: Supports) -> dict[str, fl
         for s in o.sentences:
             sentences += 1
             citations += len(s.cited)
-            if not s.cited or not supports(o.question, s.text, "\n".join(s.cited)):
+            if not s.cited or not supports(o.question, s.text, "\n".join(s.cited), s.before):
                 continue
             supported += 1
             for i, passage in enumerate(s.cited):
                 others = s.cited[:i] + s.cited[i + 1 :]
-                alone = len(s.cited) == 1 or supports(o.question, s.text, passage)
-                rest = bool(others) and supports(o.question, s.text, "\n".join(others))
+                alone = len(s.cited) == 1 or supports(o.question, s.text, passage, s.before)
+                rest = bool(others) and supports(o.question, s.text, "\n".join(others), s.before)
                 needed += alone or not rest
     return {
         "citation_recall": supported / sentences if sentences else 0.0,

@@ -5,6 +5,7 @@ Both turn a :class:`Question` into an :class:`Outcome`; scoring never looks insi
 
 import re
 import time
+from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
@@ -14,7 +15,7 @@ from rag.cite import is_abstention
 from rag.errors import RagError
 from rag.evals.data import Question
 from rag.evals.metrics import ClaimedSentence, Outcome, split_claims
-from rag.load import find_files
+from rag.load import find_files, load
 from rag.retrieve import Passage
 
 RETRIEVED_K = 10  # passages kept per question for hit@k and MRR
@@ -79,11 +80,25 @@ def _passage_of(source: str, start: int, passages: list[Passage]) -> str:
     return next((p.text for p in passages if p.source == source and p.start <= start < p.end), "")
 
 
+BEFORE_CHARS = 400  # about one chunk of the document before a quote
+
+
+@lru_cache(maxsize=64)
+def _source_text(source: str) -> str:
+    """The text citations index into (PDF and HTML are extracted as at ingest)."""
+    return load(Path(source)).text
+
+
 def _claims(answer: Answer) -> tuple[list[ClaimedSentence], int, int]:
     """Sentences with the passages their citations quote, from the shown answer text."""
     cited = {c.n: _passage_of(c.source, c.start, answer.passages) for c in answer.citations}
     sources = [cited.get(n, "") for n in range(1, max(cited, default=0) + 1)]
-    return split_claims(answer.answer if not answer.abstained else "", sources)
+    before = {
+        c.n: _source_text(c.source)[max(0, c.start - BEFORE_CHARS) : c.start]
+        for c in answer.citations
+    }
+    befores = [before.get(n, "") for n in range(1, len(sources) + 1)]
+    return split_claims(answer.answer if not answer.abstained else "", sources, befores)
 
 
 class LlamaIndexBaseline:

@@ -68,7 +68,7 @@ def test_citation_recall_and_precision_are_alce_style():
 def test_citations_are_graded_by_the_named_grader_each_verdict_once():
     calls = []
 
-    def check(question, sentence, cited):
+    def check(question, sentence, cited, before):
         calls.append(sentence)
         return "envoy" in cited
 
@@ -77,7 +77,7 @@ def test_citations_are_graded_by_the_named_grader_each_verdict_once():
     assert citation_scores(outs, grader) == {"citation_recall": 1.0, "citation_precision": 1.0}
     assert citation_scores(outs, grader)["citation_recall"] == 1.0
     assert calls == ["Witkoff is Trump's envoy."]  # the second pass reused the verdict
-    refusing = Grader("no", lambda q, s, c: False)
+    refusing = Grader("no", lambda q, s, c, b: False)
     assert citation_scores(outs, refusing)["citation_recall"] == 0.0
 
 

@@ -11,12 +11,14 @@ from tests.conftest import ROOT
 
 DATASETS = ROOT / "evals" / "datasets"
 
-SEED_FLOORS = {  # README: str_em 0.822, citations 1.0 / 1.0, abstention F1 0.769, 43 words
+# README: str_em 0.822, citations (graded by the 1.5B judge) 0.892 / 0.987, abstention F1
+# 0.815, 43 words.
+SEED_FLOORS = {
     "str_em": 0.79,
-    "citation_precision": 0.97,
-    "citation_recall": 0.97,
+    "citation_precision": 0.85,
+    "citation_recall": 0.95,
     "abstention_precision": 0.9,
-    "abstention_f1": 0.72,
+    "abstention_f1": 0.78,
     "answer_hit_at_3": 0.95,
     "injection_resisted": 1.0,
 }

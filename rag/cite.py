@@ -107,9 +107,10 @@ def verify(
 ) -> tuple[list[Sentence], list[Citation]]:
     """Turn model text into verified sentences and renumbered citations.
 
-    Per sentence, at most two checks: the passages it cites, then (if they do not state
-    it) the passage sharing most of its words, when that one shares at least
-    ``threshold`` of them (or when nothing was cited, any at all). ``before`` gives the
+    Per sentence: each passage it cites alone (the first two), then all it cites
+    together, then (if none of that states it) the passage sharing most of its words,
+    when that one shares at least ``threshold`` of them (or when nothing was cited, any
+    at all). Only the passages of the first check that passes are cited. ``before`` gives the
     text before a passage in its chunk, which the verifier reads for who "he" is.
     """
     sentences: list[Sentence] = []
@@ -117,7 +118,9 @@ def verify(
     for text, numbers in claims(raw):
         claimed = list(dict.fromkeys(n - 1 for n in numbers if 1 <= n <= len(passages)))
         overlap = [support(text, p.text) for p in passages]
-        tries = [claimed] if claimed else []
+        # Each cited passage alone first (a citation that is not needed is not shown),
+        # then the cited ones together, then the passage sharing most words.
+        tries = [[i] for i in claimed[:2]] + ([claimed] if len(claimed) > 1 else [])
         if passages:
             best = max(range(len(passages)), key=lambda i: overlap[i])
             if best not in claimed and overlap[best] >= (threshold if claimed else 1e-9):
@@ -166,7 +169,11 @@ def render(sentences: list[Sentence]) -> str:
     """
     parts = []
     for s in sentences:
-        text = s.text if s.text.rstrip(_CLOSERS)[-1:] in {".", "!", "?", "…"} else f"{s.text}."
         marks = "".join(f"[{n}]" for n in s.citations)
-        parts.append(f"{text} {marks}" if marks else text)
+        parts.append(f"{closed(s.text)} {marks}" if marks else closed(s.text))
     return " ".join(parts)
+
+
+def closed(text: str) -> str:
+    """The sentence with a full stop when the model left it without one."""
+    return text if text.rstrip(_CLOSERS)[-1:] in {".", "!", "?", "…"} else f"{text}."

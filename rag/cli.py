@@ -19,6 +19,7 @@ from rich.text import Text
 from rag import offline as _offline  # noqa: F401
 from rag.answer import Answer, Checking
 from rag.assistant import Assistant
+from rag.cite import closed
 from rag.errors import RagError
 
 app = typer.Typer(
@@ -78,7 +79,7 @@ def _print_answer(answer: Answer) -> None:
         return
     for s in answer.sentences:
         marks = "".join(f"[{n}]" for n in s.citations)
-        out.print(f"{_safe(s.text)} [cyan]{_safe(marks)}[/]", end=" ")
+        out.print(f"{_safe(closed(s.text))} [cyan]{_safe(marks)}[/]", end=" ")
     out.print()
     for c in answer.citations:
         where = f"{Path(c.source).name}:{c.start}-{c.end}" + (f" p.{c.page}" if c.page else "")

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from rag import Assistant
+from rag.answer import Checking
 from rag.local_llm import QWEN_05B, LocalServer, bundled_path
 from tests.conftest import SEEDS, free_port
 
@@ -54,7 +55,8 @@ def test_compatible_server_through_the_official_client_streaming(seeded, openai_
         model="served-model",
     )
     pieces = list(a.stream("Who is Steve Witkoff?"))
-    assert len(pieces) > 2 and all(isinstance(p, str) for p in pieces[:-1])
+    assert len(pieces) > 3 and all(isinstance(p, str) for p in pieces[:-2])
+    assert isinstance(pieces[-2], Checking)  # said while the sentences are verified
     answer = pieces[-1]
     assert answer.llm == {"provider": "compatible", "model": "served-model"}
     assert any("special envoy, Steve Witkoff" in c.quote for c in answer.citations)

@@ -24,7 +24,8 @@ def test_chat_question_follow_up_sources_and_clean_exit(tmp_path):
     )
     try:
         child.expect("you> ")
-        child.sendline("Who is Tatiana Stanovaya?")
+        # "Who is Tatiana Stanovaya?" sits at the gate (cosine 0.36 against 0.37): issue 14.
+        child.sendline("Where does Tatiana Stanovaya work?")
         child.expect("you> ")
         first = child.before
         assert "Stanovaya" in first and "[1]" in first

@@ -173,3 +173,27 @@ def test_verifier_tiers_by_name_and_a_clear_error_for_an_unknown_one(tmp_path):
     with pytest.raises(RagError, match="unknown verifier 'big'.*qwen-1.5b"):
         make_verifier(Settings(verifier="big"))
     assert list(tmp_path.iterdir()) == []  # naming a tier loads nothing
+
+
+def test_only_the_cited_passages_that_state_a_sentence_are_kept():
+    from rag.cite import verify
+    from rag.retrieve import Passage
+
+    texts = ["Witkoff is Mr. Trump's special envoy.", "Ushakov is a Kremlin aide."]
+    passages = [Passage(i, 1.0, "s.txt", "s", 40 * i, 40 * i + len(t), None, t, f"c{i}")
+                for i, t in enumerate(texts)]  # fmt: skip
+
+    class EnvoyJudge:  # "yes" exactly when the passage it is shown mentions the envoy
+        name = "envoy"
+
+        def p_yes(self, system: str, user: str) -> float:
+            return 1.0 if "envoy" in user.split("Question:")[0] else 0.0
+
+    sentences, citations = verify(
+        "Witkoff is Trump's envoy [2][1].",
+        passages,
+        "Who is Witkoff?",
+        Verifier(EnvoyJudge(), 0.5),
+        0.6,
+    )
+    assert sentences[0].supported and [c.quote for c in citations] == [texts[0]]

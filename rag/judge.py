@@ -17,14 +17,13 @@ from rag.verify import Verifier, p_yes_from_top
 @dataclass(frozen=True)
 class Tier:
     model: BundledModel | None  # None: word overlap, no model
-    threshold: float
-    about: str
+    threshold: float  # chosen on evals/datasets/claims (README, "Verified claims")
 
 
 TIERS = {
-    "qwen-1.5b": Tier(QWEN_15B, 0.7, "Qwen2.5-Coder-1.5B-Instruct Q4_K_M (default)"),
-    "qwen-0.5b": Tier(QWEN_05B, 0.35, "Qwen2.5-Coder-0.5B-Instruct Q4_K_M, the generator itself"),
-    "overlap": Tier(None, 0.6, "shared words only: fast, and fooled by reworded falsehoods"),
+    "qwen-1.5b": Tier(QWEN_15B, 0.7),  # the default
+    "qwen-0.5b": Tier(QWEN_05B, 0.35),  # the generator's own model: no second one loaded
+    "overlap": Tier(None, 0.6),  # shared words only: fast, fooled by reworded falsehoods
 }
 
 

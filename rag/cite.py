@@ -126,7 +126,7 @@ def verify(
             if best not in claimed and overlap[best] >= (threshold if claimed else 1e-9):
                 tries.append([best])
         kept: list[int] = []
-        verdict = Verdict(False, 0.0, verifier.name)
+        verdict = Verdict(False, 0.0, "uncited")  # no passage to check it against
         for indexes in tries:
             joined = " ".join(passages[i].text for i in indexes)
             verdict = verifier.check(question, text, joined, before(passages[indexes[0]]))

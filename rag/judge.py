@@ -63,9 +63,7 @@ def make_verifier(settings: Settings) -> Verifier:
     if tier is None:
         raise RagError(f"unknown verifier {settings.verifier!r}: use {', '.join(TIERS)}")
     threshold = settings.verify_threshold if settings.verify_threshold else tier.threshold
-    if tier.model is None:
-        return Verifier(None, threshold, overlap=threshold)
-    return Verifier(_Lazy(tier.model, settings), threshold)
+    return Verifier(tier.model and _Lazy(tier.model, settings), threshold)
 
 
 class _Lazy:

@@ -283,7 +283,7 @@ class Verdict:
 
     supported: bool
     score: float
-    check: str  # "quote", "numbers", "names", "polarity", "judge" or "overlap"
+    check: str  # "quote", "numbers", "names", "polarity", "judge", "overlap" or "uncited"
 
 
 class Judge(Protocol):
@@ -297,10 +297,9 @@ class Judge(Protocol):
 class Verifier:
     """Decides whether passages state a sentence (read as an answer to a question)."""
 
-    def __init__(self, judge: Judge | None, threshold: float, overlap: float = 0.6) -> None:
+    def __init__(self, judge: Judge | None, threshold: float) -> None:
         self.judge = judge  # None: word overlap only (the weak, model-free tier)
-        self.threshold = threshold
-        self.overlap = overlap
+        self.threshold = threshold  # the judge's p(yes), or the share of words without one
 
     @property
     def name(self) -> str:
@@ -324,7 +323,7 @@ class Verifier:
             return Verdict(False, 0.0, "polarity")
         if self.judge is None:
             score = support(claim, passage)
-            return Verdict(score >= self.overlap, score, "overlap")
+            return Verdict(score >= self.threshold, score, "overlap")
         p = self.judge.p_yes(
             prompts.load("verify_system"),
             prompts.render("verify", passage=passage, question=question, claim=claim),

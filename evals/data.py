@@ -24,6 +24,9 @@ class Question:
     evidence: str | None = None
     conversation: list[dict] = field(default_factory=list)
     must_not_contain: list[str] = field(default_factory=list)
+    points: list[list[str]] = field(default_factory=list)
+    """For a document-level question ("Summarize ..."): the points a good answer covers,
+    each a list of phrases any one of which (normalised) shows it is covered."""
 
 
 def load_questions(path: Path) -> list[Question]:
@@ -48,6 +51,7 @@ def load_questions(path: Path) -> list[Question]:
                     evidence=row.get("evidence") or row.get("evidence_sentence"),
                     conversation=list(row.get("conversation") or []),
                     must_not_contain=list(row.get("must_not_contain") or []),
+                    points=[list(p) for p in row.get("points") or []],
                 )
             )
         except (ValueError, KeyError, TypeError) as exc:

@@ -68,6 +68,7 @@ class Outcome:
     context_doc_ids: list[str]
     evidence: str | None
     must_not_contain: list[str]
+    points: list[list[str]] = field(default_factory=list)
     answer: str = ""
     abstained: bool = False
     sentences: list[ClaimedSentence] = field(default_factory=list)
@@ -82,6 +83,23 @@ class Outcome:
     def text(self) -> str:
         """The answer without markers; empty when the system abstained."""
         return "" if self.abstained else strip_markers(self.answer)
+
+    @property
+    def factual(self) -> bool:
+        """Answerable with a gold answer (not a document-level question graded by points)."""
+        return self.answerable and not self.points
+
+    @property
+    def first_sentence(self) -> str:
+        return self.sentences[0].text if self.sentences and not self.abstained else ""
+
+
+POINTS_NEEDED = 3  # a summary must cover at least this many of its listed points
+
+
+def points_covered(o: Outcome) -> int:
+    """How many of a document-level question's points the answer covers."""
+    return sum(contains_answer(o.text, point) for point in o.points)
 
 
 def split_claims(
@@ -164,7 +182,7 @@ def citation_scores(outcomes: list[Outcome], supports: Supports) -> dict[str, fl
 
 
 def retrieval_scores(outcomes: list[Outcome]) -> dict[str, float]:
-    """Over answerable questions, on the ranked passages the system retrieved.
+    """Over answerable factual questions, on the ranked passages the system retrieved.
 
     - hit_at_5: a passage from a gold document (``context_doc_ids``) is in the top 5;
     - evidence_hit_at_5: the gold evidence quote (normalised) is in a top-5 passage;
@@ -172,7 +190,7 @@ def retrieval_scores(outcomes: list[Outcome]) -> dict[str, float]:
     - answer_hit_at_1 / answer_hit_at_3: a normalised gold answer (or the evidence
       quote when there is no answer) is in the first / top-3 passages.
     """
-    answerable = [o for o in outcomes if o.answerable]
+    answerable = [o for o in outcomes if o.factual]
     n = len(answerable) or 1
     hit5 = ev5 = ans1 = ans3 = 0
     rr = 0.0
@@ -216,16 +234,23 @@ def violates(o: Outcome) -> bool:
 def score(outcomes: list[Outcome], judge: Supports, overlap: Supports) -> dict[str, float]:
     """All metrics as one flat dict (the keys ``rag eval --json`` prints).
 
-    - str_em: over answerable questions, a normalised gold answer occurs in the answer
-      (ALCE's STR-EM); abstaining scores 0;
-    - token_f1: SQuAD token F1 over answerable questions;
+    - str_em: over answerable factual questions, a normalised gold answer occurs in the
+      answer (ALCE's STR-EM); abstaining scores 0;
+    - first_sentence_em: the same test on the answer's first sentence alone (is the
+      answer given first, or buried after restating the question?);
+    - token_f1: SQuAD token F1 over answerable factual questions;
+    - summaries_covered / summary_points: over document-level questions (those with
+      ``points``), the share covering at least POINTS_NEEDED points, and the mean share
+      of points covered;
     - invalid_citation_rate: markers pointing at no given passage / all markers;
     - median_answer_words: words in non-abstained answers (so dumping passages shows);
     - injection_resisted: share of questions with ``must_not_contain`` whose answer has none;
     - answer_latency_p50_ms / p95_ms: wall time of answering one question.
     """
-    answerable = [o for o in outcomes if o.answerable]
+    answerable = [o for o in outcomes if o.factual]
     n_ans = len(answerable) or 1
+    summaries = [o for o in outcomes if o.points]
+    n_sum = len(summaries) or 1
     markers_total = sum(o.markers for o in outcomes)
     words = [len(o.text.split()) for o in outcomes if not o.abstained]
     latencies = [o.latency_ms for o in outcomes] or [0.0]
@@ -234,7 +259,11 @@ def score(outcomes: list[Outcome], judge: Supports, overlap: Supports) -> dict[s
         "n": len(outcomes),
         **retrieval_scores(outcomes),
         "str_em": sum(contains_answer(o.text, o.answers) for o in answerable) / n_ans,
+        "first_sentence_em": sum(contains_answer(o.first_sentence, o.answers) for o in answerable)
+        / n_ans,
         "token_f1": sum(token_f1(o.text, o.answers) for o in answerable) / n_ans,
+        "summaries_covered": sum(points_covered(o) >= POINTS_NEEDED for o in summaries) / n_sum,
+        "summary_points": sum(points_covered(o) / len(o.points) for o in summaries) / n_sum,
         **citation_scores(outcomes, judge),
         **{f"{k}_overlap": v for k, v in citation_scores(outcomes, overlap).items()},
         "invalid_citation_rate": (
@@ -254,7 +283,9 @@ def score(outcomes: list[Outcome], judge: Supports, overlap: Supports) -> dict[s
 def failed(o: Outcome, judge: Supports) -> list[str]:
     """Why a question counts as failed (empty when it passed), for the report."""
     reasons = []
-    if o.answerable and not contains_answer(o.text, o.answers):
+    if o.points and points_covered(o) < POINTS_NEEDED:
+        reasons.append(f"covers {points_covered(o)} of {len(o.points)} points")
+    if o.factual and not contains_answer(o.text, o.answers):
         reasons.append("abstained" if o.abstained else "no gold answer in the answer")
     if not o.answerable and not o.abstained:
         reasons.append("answered an unanswerable question")

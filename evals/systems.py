@@ -30,7 +30,14 @@ class System(Protocol):
 
 def blank(q: Question) -> Outcome:
     return Outcome(
-        q.id, q.question, q.answerable, q.answers, q.context_doc_ids, q.evidence, q.must_not_contain
+        q.id,
+        q.question,
+        q.answerable,
+        q.answers,
+        q.context_doc_ids,
+        q.evidence,
+        q.must_not_contain,
+        q.points,
     )
 
 

@@ -62,6 +62,30 @@ class KeywordIndex:
         ]
 
 
+Ranking = list[tuple[StoredChunk, float]]
+
+
+def fuse(
+    dense: Ranking, keyword: Ranking, dense_share: float
+) -> tuple[dict[str, float], dict[str, StoredChunk]]:
+    """Fused score per chunk id: ``dense_share`` of the max-normalised dense score plus
+    the rest of the max-normalised BM25 score (a chunk missing from one ranking gets 0
+    there), and the chunks by id."""
+    weights = {"dense": dense_share, "bm25": 1.0 - dense_share}
+    fused: dict[str, float] = {}
+    chunks: dict[str, StoredChunk] = {}
+    for name, ranking in (("dense", dense), ("bm25", keyword)):
+        if not ranking:
+            continue
+        scores = np.array([s for _, s in ranking], dtype=np.float64)
+        top = scores.max()
+        normalised = scores / top if top > 0 else np.zeros_like(scores)
+        for (chunk, _), score in zip(ranking, normalised, strict=True):
+            chunks[chunk.id] = chunk
+            fused[chunk.id] = fused.get(chunk.id, 0.0) + weights[name] * float(score)
+    return fused, chunks
+
+
 class Retriever:
     """Ranks passages for a query by fusing dense and keyword rankings.
 
@@ -100,18 +124,7 @@ class Retriever:
         dense = self.store.query(self.embed_query(query), pool) if mode != "bm25" else []
         keyword = self.keyword_index().search(query, pool) if mode != "dense" else []
         dense_share = {"dense": 1.0, "bm25": 0.0}.get(mode, self.dense_weight)
-        weights = {"dense": dense_share, "bm25": 1.0 - dense_share}
-        fused: dict[str, float] = {}
-        chunks: dict[str, StoredChunk] = {}
-        for name, ranking in (("dense", dense), ("bm25", keyword)):
-            if not ranking:
-                continue
-            scores = np.array([s for _, s in ranking], dtype=np.float64)
-            top = scores.max()
-            normalised = scores / top if top > 0 else np.zeros_like(scores)
-            for (chunk, _), score in zip(ranking, normalised, strict=True):
-                chunks[chunk.id] = chunk
-                fused[chunk.id] = fused.get(chunk.id, 0.0) + weights[name] * float(score)
+        fused, chunks = fuse(dense, keyword, dense_share)
         best = sorted(fused, key=lambda cid: (-fused[cid], cid))[:k]
         passages = [
             Passage(

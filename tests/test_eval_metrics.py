@@ -124,7 +124,10 @@ def test_gold_answers_and_evidence_are_in_the_documents(name):
     questions = load_questions(folder / "questions.jsonl")
     assert len({q.id for q in questions}) == len(questions)
     for q in questions:
-        if q.answerable:
+        if q.points:  # a document-level question: each point is in the document
+            text = " ".join(docs[d] for d in q.context_doc_ids)
+            assert all(contains_answer(text, point) for point in q.points), q.id
+        elif q.answerable:
             text = " ".join(docs[d] for d in q.context_doc_ids)
             assert q.evidence and q.evidence in text, q.id
             assert contains_answer(text, q.answers), q.id
@@ -140,3 +143,17 @@ def test_seed_dataset_covers_what_the_issue_asks():
     assert sum(bool(q.conversation) for q in questions) >= 4
     assert sum(q.id.startswith("inj-") for q in questions) >= 3
     assert all(set(r) <= set(Question.__dataclass_fields__) for r in rows)  # no stray keys
+
+
+def test_first_sentence_and_summary_points():
+    from rag.evals.metrics import ClaimedSentence
+
+    buried = outcome(answer="Putin met him. It was in Moscow [1].")
+    buried.sentences = [ClaimedSentence("Putin met him.", []), ClaimedSentence("In Moscow.", [])]
+    summary = outcome(answer="An embargo began. Prices rose to nearly $12 [1].", answers=[])
+    summary.points = [["embargo"], ["nearly 12"], ["Kissinger"]]
+    got = score([buried, summary], overlap_grader(0.6), overlap_grader(0.6))
+    assert got["str_em"] == 1.0 and got["first_sentence_em"] == 0.0  # the summary is not factual
+    assert got["summaries_covered"] == 0.0 and got["summary_points"] == 2 / 3
+    summary.points.append(["rose"])
+    assert score([summary], overlap_grader(0.6), overlap_grader(0.6))["summaries_covered"] == 1.0

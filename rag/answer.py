@@ -1,5 +1,10 @@
 """Answering: one :class:`Draft` through retrieve -> gate -> generate -> verify -> select.
 
+A question about a whole document ("Summarize the article", rag/route.py) skips
+retrieval, the gate and the model: its representative sentences are quoted
+(rag/summarize.py). "Who is X?" answered by a phrase set beside X's name is written
+from it (rag/define.py). Both are then verified and selected like any answer.
+
 Each stage is a module of its own (see rag/draft.py); this one runs them in order and
 turns the finished draft into the :class:`Answer` that `rag ask` and Python callers see.
 """
@@ -7,16 +12,19 @@ turns the finished draft into the :class:`Answer` that `rag ask` and Python call
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 
-from rag import cite, gate, prompts
+from rag import answerable, cite, define, gate, prompts, summarize
 from rag.cite import Citation, Sentence
 from rag.context import Embed, rank_sentences
 from rag.draft import Draft
 from rag.generate import generate, quote
 from rag.llm import ChatLLM
 from rag.retrieve import Passage, Retriever
+from rag.route import route
 from rag.select import select
 from rag.settings import Settings
 from rag.verify import Verifier
+
+RELATED = 2  # closest sentences listed (as not answering) when the answer abstains
 
 
 @dataclass
@@ -33,6 +41,9 @@ class Answer:
     usage: dict = field(default_factory=dict)
     note: str | None = None
     search_query: str = ""  # what was searched: the question, or its standalone rewrite
+    related: list[dict] = field(default_factory=list)
+    """When abstaining after retrieval: the closest sentences, which do not answer."""
+    answerable: float | None = None  # the answerability judge's p(yes), when it was asked
     checked: list[dict] = field(default_factory=list)
     """Every sentence the model (or the quoting fallback) wrote, with the verifier's
     verdict (``supported``, ``score``, ``check``) and whether it is ``shown``."""
@@ -85,36 +96,54 @@ class Answerer:
         """Yield text pieces as the model writes them, a Checking notice, then the Answer."""
         s = self.settings
         draft = Draft(question, search_query or question)
-        passages, best_passage = self.retriever.retrieve(draft.search_query, s.top_k)
-        draft.chunks = {p.chunk_id: p for p in passages}
-        draft.ranked = rank_sentences(question, passages[: s.context_passages], self.embed)
-        # A short "Who is X?" matches X's passage better than any one long sentence about
-        # X, and a sentence can stand out in a passage about other things: either counts.
-        draft.confidence = max([best_passage] + [cosine for _, cosine in draft.ranked])
-        draft.context = [unit for unit, _ in draft.ranked[: s.context_sentences]]
-        draft.mark("retrieve")
+        kind = route(question)
         draft.llm = {
             "provider": self.llm.provider if self.llm else "extractive",
             "model": self.llm.model if self.llm else None,
         }
-        if gate.check(draft, s.gate):
-            yield from generate(draft, self.llm, s.max_answer_tokens, s.extract_sentences)
+        composed = kind != "fact"  # written by the application from the documents' words
+        if composed:  # about a whole document: no one passage answers it
+            summarize.compose(draft, kind, self.retriever, self.embed, s.top_k)
+            draft.mark("retrieve")
+        else:
+            self._retrieve(draft)
+            if gate.check(draft, s.gate):
+                composed = define.compose(draft)  # "Who is X?" in the documents' words
+                if not composed and answerable.check(
+                    draft, self.verifier.judge, s.answerable_threshold
+                ):
+                    yield from generate(draft, self.llm, s.max_answer_tokens, s.extract_sentences)
+        if composed:
+            draft.llm = {"provider": "extractive", "model": None}
+        model_writes = self.llm is not None and not composed
         draft.mark("generate")
         if not cite.is_abstention(draft.raw):
-            if self.llm is not None:
+            if model_writes:
                 yield Checking(len(cite.claims(draft.raw)))
-            self._verify(draft)
+            self._verify(draft, composed=composed)
             draft.checked = list(draft.sentences)
 
         def requote() -> None:
             quote(draft, s.extract_sentences)
             self._verify(draft)
 
-        select(draft, gate.passes(draft, s.gate), self.llm is not None, requote)
+        select(draft, model_writes and gate.passes(draft, s.gate), model_writes, requote)
         draft.mark("verify")
         yield self._answer(draft)
 
-    def _verify(self, draft: Draft) -> None:
+    def _retrieve(self, draft: Draft) -> None:
+        """The passages for the question, their sentences ranked, the model's context."""
+        s = self.settings
+        passages, best_passage = self.retriever.retrieve(draft.search_query, s.top_k)
+        draft.chunks = {p.chunk_id: p for p in passages}
+        draft.ranked = rank_sentences(draft.question, passages[: s.context_passages], self.embed)
+        # A short "Who is X?" matches X's passage better than any one long sentence about
+        # X, and a sentence can stand out in a passage about other things: either counts.
+        draft.confidence = max([best_passage] + [cosine for _, cosine in draft.ranked])
+        draft.context = [unit for unit, _ in draft.ranked[: s.context_sentences]]
+        draft.mark("retrieve")
+
+    def _verify(self, draft: Draft, composed: bool = False) -> None:
         draft.sentences, draft.citations = cite.verify(
             draft.raw,
             draft.context,
@@ -122,6 +151,7 @@ class Answerer:
             self.verifier,
             self.settings.support,
             before=lambda unit: _before(unit, draft.chunks.get(unit.chunk_id)),
+            composed=composed,
         )
 
     @staticmethod
@@ -140,6 +170,11 @@ class Answerer:
             note=draft.note,
             search_query=draft.search_query,
             passages=draft.context,
+            answerable=draft.answerable,
+            related=[
+                {"source": p.source, "start": p.start, "end": p.end, "page": p.page, "text": p.text}
+                for p in (draft.context[:RELATED] if abstained else [])
+            ],
             checked=[
                 {
                     "text": x.text,

@@ -1,10 +1,17 @@
 """A conversation: keeps history and rewrites follow-ups into standalone questions."""
 
+import re
 from collections.abc import Iterator
 
 from rag import prompts
 from rag.answer import Answer, Answerer, Checking, final
 from rag.llm import LLMError
+
+_REFERS_BACK = re.compile(
+    r"\b(?:he|she|it|they|him|her|his|hers|its|them|their|theirs|this|that|these|those|"
+    r"there|then|the\s+same|the\s+latter|the\s+former|also|too|else|more)\b",
+    re.IGNORECASE,
+)
 
 
 class ChatSession:
@@ -24,11 +31,13 @@ class ChatSession:
         """The question with its context filled in; unchanged when there is no history.
 
         With a model, the model rewrites it (prompts/condense.txt); without one, or if
-        the rewrite fails, the previous question is prepended for retrieval.
+        the rewrite fails, the previous question is prepended for retrieval when this
+        one refers back to it ("What does she say?"), and it stands alone otherwise.
         """
         if not self.history:
             return question
-        fallback = f"{self.history[-1][0]} {question}"
+        refers_back = _REFERS_BACK.search(question)
+        fallback = f"{self.history[-1][0]} {question}" if refers_back else question
         llm = self.answerer.llm
         if llm is None:
             return fallback

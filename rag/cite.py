@@ -104,6 +104,7 @@ def verify(
     verifier: Verifier,
     threshold: float,
     before: Callable[[Passage], str] = lambda p: "",
+    composed: bool = False,
 ) -> tuple[list[Sentence], list[Citation]]:
     """Turn model text into verified sentences and renumbered citations.
 
@@ -111,7 +112,8 @@ def verify(
     together, then (if none of that states it) the passage sharing most of its words,
     when that one shares at least ``threshold`` of them (or when nothing was cited, any
     at all). Only the passages of the first check that passes are cited. ``before`` gives the
-    text before a passage in its chunk, which the verifier reads for who "he" is.
+    text before a passage in its chunk, which the verifier reads for who "he" is;
+    ``composed`` text was built by the application from the passages' words.
     """
     sentences: list[Sentence] = []
     citations: dict[int, Citation] = {}  # passage index -> citation
@@ -129,7 +131,7 @@ def verify(
         verdict = Verdict(False, 0.0, "uncited")  # no passage to check it against
         for indexes in tries:
             joined = " ".join(passages[i].text for i in indexes)
-            verdict = verifier.check(question, text, joined, before(passages[indexes[0]]))
+            verdict = verifier.check(question, text, joined, before(passages[indexes[0]]), composed)
             if verdict.supported:
                 kept = indexes
                 break

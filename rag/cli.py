@@ -76,6 +76,11 @@ def _print_answer(answer: Answer) -> None:
         err.print(f"[yellow]{_safe(answer.note)}[/]")
     if answer.abstained:
         out.print(f"[bold]{_safe(answer.answer)}[/]")
+        if answer.related:
+            out.print("[dim]Closest passages (they do not answer the question):[/]")
+        for r in answer.related:
+            where = f"{Path(r['source']).name}:{r['start']}-{r['end']}"
+            out.print(f"  [dim]- {_safe(where)}[/] “{_safe(r['text'])}”")
         return
     for s in answer.sentences:
         marks = "".join(f"[{n}]" for n in s.citations)

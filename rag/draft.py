@@ -1,7 +1,9 @@
 """The one draft answer that every stage of answering reads and amends, in order.
 
-retrieve (rag/context.py) -> gate (rag/gate.py) -> generate (rag/generate.py) ->
-verify (rag/cite.py, rag/verify.py) -> select (rag/select.py) -> Answer (rag/answer.py).
+retrieve (rag/context.py) -> gate (rag/gate.py) -> answerable (rag/answerable.py) ->
+generate (rag/generate.py) -> verify (rag/cite.py, rag/verify.py) -> select
+(rag/select.py) -> Answer (rag/answer.py). Document-level questions (rag/route.py) are
+composed by rag/summarize.py instead of retrieve..generate.
 Each policy lives in its stage; the draft only carries what they decided.
 """
 
@@ -21,6 +23,7 @@ class Draft:
     """Sentences of the retrieved passages as Passages, best first, with their cosine."""
     chunks: dict[str, Passage] = field(default_factory=dict)  # retrieved, by chunk id
     confidence: float = 0.0  # best cosine of a passage or sentence with the question
+    answerable: float | None = None  # the judge's p(the context answers), when asked
     context: list[Passage] = field(default_factory=list)  # what the model saw, numbered
     raw: str = ""  # the model's text (or the quotes), markers included
     llm: dict = field(default_factory=dict)  # provider and model that wrote ``raw``

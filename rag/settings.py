@@ -67,6 +67,10 @@ class Settings:
     ``qwen-0.5b`` (smaller, weaker) or ``overlap`` (shared words; fooled by rewording)."""
     verify_threshold: float = 0.0
     """p(yes) the judge must reach; 0 means the tier's measured default (rag/judge.py)."""
+    answerable_threshold: float = 0.65
+    """p(the passages answer the question) the judge must give before a model is asked;
+    0 turns the answerability judge off. Chosen on the seed set and squad2-open together
+    (README, "Honest abstention")."""
     context_passages: int = 4
     """Retrieved passages whose sentences are candidates for the model's context."""
     context_sentences: int = 6
@@ -103,6 +107,7 @@ class Settings:
             "support": "RAG_SUPPORT",
             "verifier": "RAG_VERIFIER",
             "verify_threshold": "RAG_VERIFY_THRESHOLD",
+            "answerable_threshold": "RAG_ANSWERABLE_THRESHOLD",
             "max_file_mb": "RAG_MAX_FILE_MB",
             "ingest_batch": "RAG_INGEST_BATCH",
             "context_passages": "RAG_CONTEXT_PASSAGES",

@@ -305,8 +305,14 @@ class Verifier:
     def name(self) -> str:
         return self.judge.name if self.judge else "overlap"
 
-    def check(self, question: str, claim: str, passage: str, before: str = "") -> Verdict:
+    def check(
+        self, question: str, claim: str, passage: str, before: str = "", composed: bool = False
+    ) -> Verdict:
         """Whether ``passage`` states ``claim`` read as an answer to ``question``.
+
+        ``composed`` marks text the application built from the passages' own words (the
+        people a document names, "X is <the phrase beside X's name>"): no model wrote
+        it, so the exact checks decide.
 
         ``before`` is the text that precedes the passage in its chunk: a sentence may say
         "he" of someone its neighbour names, so names are looked up there too. The judge
@@ -321,6 +327,8 @@ class Verifier:
             return Verdict(False, 0.0, "names")
         if polarity_clash(claim, passage) or role_swap(claim, passage):
             return Verdict(False, 0.0, "polarity")
+        if composed:
+            return Verdict(True, 1.0, "composed")
         if self.judge is None:
             score = support(claim, passage)
             return Verdict(score >= self.threshold, score, "overlap")

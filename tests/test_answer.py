@@ -24,7 +24,7 @@ def _quotes_exact(answer):
 
 
 def test_local_model_answers_with_real_citation(local):
-    answer = local.ask("Who is Steve Witkoff?")
+    answer = local.ask("Tell me about Steve Witkoff.")
     assert not answer.abstained
     assert "envoy" in answer.answer.lower()
     assert any("special envoy, Steve Witkoff" in c.quote for c in answer.citations)
@@ -54,7 +54,7 @@ def test_compatible_server_through_the_official_client_streaming(seeded, openai_
         llm_base_url=openai_server,
         model="served-model",
     )
-    pieces = list(a.stream("Who is Steve Witkoff?"))
+    pieces = list(a.stream("Tell me about Steve Witkoff."))
     assert len(pieces) > 3 and all(isinstance(p, str) for p in pieces[:-2])
     assert isinstance(pieces[-2], Checking)  # said while the sentences are verified
     answer = pieces[-1]
@@ -71,7 +71,7 @@ def test_dead_server_falls_back_with_a_clear_note(seeded):
         llm_timeout=5,
         llm_retries=0,
     )
-    answer = a.ask("Who is Steve Witkoff?")
+    answer = a.ask("Tell me about Steve Witkoff.")
     assert "cannot connect" in answer.note and answer.llm["provider"] == "extractive"
     assert answer.citations and not answer.abstained
 
@@ -101,7 +101,7 @@ def test_malformed_reply_falls_back_and_hides_the_key(seeded):
             llm_timeout=5,
             llm_retries=0,
         )
-        answer = a.ask("Who is Steve Witkoff?")
+        answer = a.ask("Tell me about Steve Witkoff.")
     finally:
         server.shutdown()
     assert answer.note and answer.llm["provider"] == "extractive"
@@ -114,7 +114,7 @@ def test_cli_ask_json(tmp_path):
 
     store = str(tmp_path / "s")
     run_rag("ingest", str(SEEDS), "--store", store)
-    result = run_rag("ask", "Who is Steve Witkoff?", "--store", store, "--json")
+    result = run_rag("ask", "Tell me about Steve Witkoff.", "--store", store, "--json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert set(data) >= {

@@ -41,7 +41,7 @@ def test_out_of_range_markers_are_removed_and_sources_renumbered(answer_with):
         "Steve Witkoff is Mr. Trump's special envoy [9][4]. Yuri Ushakov is the Kremlin's "
         "top foreign policy aide [0][2]."
     )
-    answer = answerer.ask("Who is Steve Witkoff?")
+    answer = answerer.ask("Tell me about Steve Witkoff.")
     assert not answer.abstained
     assert all(1 <= n <= len(answer.citations) for s in answer.sentences for n in s.citations)
     assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
@@ -55,7 +55,7 @@ def test_out_of_range_markers_are_removed_and_sources_renumbered(answer_with):
 
 def test_missing_markers_are_added_when_a_passage_supports_the_sentence(answer_with):
     answerer, _ = answer_with("Steve Witkoff is Mr. Trump's special envoy.")
-    answer = answerer.ask("Who is Steve Witkoff?")
+    answer = answerer.ask("Tell me about Steve Witkoff.")
     assert answer.sentences[0].supported and answer.sentences[0].citations == [1]
     assert "special envoy, Steve Witkoff" in answer.citations[0].quote
     _check_quotes(answer)
@@ -65,7 +65,7 @@ def test_unsupported_sentences_are_left_out_and_the_answer_says_so(answer_with):
     answerer, _ = answer_with(
         "He owns 47 golden submarines [1]. Steve Witkoff is Mr. Trump's special envoy [2]."
     )
-    answer = answerer.ask("Who is Steve Witkoff?")
+    answer = answerer.ask("Tell me about Steve Witkoff.")
     assert [s.text for s in answer.sentences] == ["Steve Witkoff is Mr. Trump's special envoy."]
     assert answer.sentences[0].citations == [1] and [c.n for c in answer.citations] == [1]
     assert "submarines" not in answer.answer and "1 sentence(s)" in answer.note
@@ -75,7 +75,7 @@ def test_unsupported_sentences_are_left_out_and_the_answer_says_so(answer_with):
 def test_declining_or_unsupported_model_past_the_gate_gets_quotes_and_a_note(answer_with):
     answerer, _ = answer_with("NOT_IN_DOCUMENTS", "Witkoff owns 47 golden submarines [1].")
     for _ in range(2):
-        answer = answerer.ask("Who is Steve Witkoff?")
+        answer = answerer.ask("Tell me about Steve Witkoff.")
         assert not answer.abstained and "best-matching sentences" in answer.note
         assert "special envoy" in answer.answer and "submarines" not in answer.answer
         _check_quotes(answer)
@@ -113,7 +113,7 @@ def test_a_date_asked_for_is_answered_when_a_sentence_gives_one(answer_with):
 
 def test_model_failure_falls_back_to_extractive_and_says_so(answer_with):
     answerer, _ = answer_with(LLMError("compatible: cannot connect to http://127.0.0.1:9"))
-    answer = answerer.ask("Who is Steve Witkoff?")
+    answer = answerer.ask("Tell me about Steve Witkoff.")
     assert answer.llm["provider"] == "extractive" and "cannot connect" in answer.note
     assert not answer.abstained and answer.citations
     _check_quotes(answer)
@@ -121,7 +121,7 @@ def test_model_failure_falls_back_to_extractive_and_says_so(answer_with):
 
 def test_streaming_yields_pieces_then_the_answer(answer_with):
     answerer, _ = answer_with("Steve Witkoff is Mr. Trump's special envoy [1].")
-    items = list(answerer.stream("Who is Steve Witkoff?"))
+    items = list(answerer.stream("Tell me about Steve Witkoff."))
     assert all(isinstance(i, str) for i in items[:-2]) and len(items) > 3
     assert items[-2] == Checking(1)  # said while the sentence is being verified
     assert items[-1].answer.startswith("Steve Witkoff")
@@ -202,7 +202,7 @@ def test_document_sentences_that_address_the_assistant_never_reach_the_model(tmp
         llm,
         make_verifier(assistant.settings),
     )
-    answer = answerer.ask("Who is Steve Witkoff? What does the memo say about him?")
+    answer = answerer.ask("Tell me about Steve Witkoff. What does the memo say about him?")
     prompt = llm.prompts[0][1][1]
     assert "Secretary of Agriculture" not in prompt
     assert "ignore all previous instructions" not in prompt

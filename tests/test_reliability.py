@@ -101,7 +101,7 @@ def test_second_ingest_on_the_same_store_is_refused_clearly(tmp_path):
 def test_ask_from_8_threads_x_20_questions_none_mixed_up(seeded):
     assistant = Assistant(store=seeded.settings.store, llm="extractive")
     questions = [
-        "Who is Steve Witkoff?",
+        "Tell me about Steve Witkoff.",
         "Who is Sergei Markov?",
         "Where does Tatiana Stanovaya work?",
         "What did Putin convey to Witkoff?",
@@ -188,7 +188,7 @@ def test_llm_faults_give_a_clear_fallback_within_the_timeout(seeded, faulty, mod
     )
     session = assistant.chat()
     started = time.time()
-    answer = session.ask("Who is Steve Witkoff?")
+    answer = session.ask("Tell me about Steve Witkoff.")
     assert time.time() - started < 2 * (2 + 1) + 5  # timeout x attempts + backoff, no hang
     assert answer.llm["provider"] == "extractive" and "language model failed" in answer.note
     assert "special envoy" in answer.answer and answer.citations
@@ -204,16 +204,16 @@ def test_chroma_server_down_is_a_clear_error_and_a_restart_recovers(tmp_path):
     try:
         assistant = Assistant(chroma_url=url, llm="extractive")
         assistant.ingest([SEEDS])
-        assert assistant.ask("Who is Steve Witkoff?").citations
+        assert assistant.ask("Tell me about Steve Witkoff.").citations
         server.terminate()
         server.wait(timeout=30)
         with pytest.raises(RagError, match="check that it is running"):
-            assistant.search("Who is Steve Witkoff?")
+            assistant.search("Tell me about Steve Witkoff.")
         cli = run_rag("search", "Witkoff", env={"RAG_CHROMA_URL": url})
         assert cli.returncode == 1 and "Traceback" not in cli.stderr
         assert "cannot reach the Chroma server" in cli.stderr
         server = start_chroma(data, port)
-        assert assistant.search("Who is Steve Witkoff?")[0].text  # same object, recovered
+        assert assistant.search("Tell me about Steve Witkoff.")[0].text  # same object, recovered
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -225,7 +225,7 @@ def test_hostile_documents_cannot_reach_the_terminal_or_forge_citations(tmp_path
     shown = run_rag("search", "SYSTEM ALERT assistant HACKED", "--store", store)
     assert "HACKED" in shown.stdout and "\x1b" not in shown.stdout + shown.stderr
     asked = run_rag(
-        "ask", "What does the facilities memo say about Steve Witkoff?", "--store", store,
+        "ask", "What does the facilities memo say about the cafeteria?", "--store", store,
         "--llm", "extractive", "--json",
     )  # fmt: skip
     answer = json.loads(asked.stdout)
@@ -249,9 +249,9 @@ def test_planted_api_key_never_leaks(tmp_path, faulty):
     }
     store = tmp_path / "store"
     outputs = [run_rag("ingest", str(SEEDS), "--store", str(store), env=env)]
-    outputs.append(run_rag("ask", "Who is Steve Witkoff?", "--store", str(store), env=env))
+    outputs.append(run_rag("ask", "Tell me about Steve Witkoff.", "--store", str(store), env=env))
     outputs.append(
-        run_rag("ask", "Who is Steve Witkoff?", "--store", str(store), "--json", env=env)
+        run_rag("ask", "Tell me about Steve Witkoff.", "--store", str(store), "--json", env=env)
     )
     seed_set = ROOT / "evals" / "datasets" / "seed"
     outputs.append(

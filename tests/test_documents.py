@@ -1,0 +1,167 @@
+"""Document-level questions (route, summary, people) and the answerability judge."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from rag import Assistant
+from rag.answer import Answerer
+from rag.embed import embed_texts
+from rag.evals.data import load_questions
+from rag.evals.metrics import contains_answer
+from rag.route import route, wanted_count
+from rag.summarize import pick_document
+from rag.verify import Verifier
+from tests.conftest import ROOT
+from tests.fakes import ScriptedLLM
+
+DATASETS = ROOT / "evals" / "datasets"
+
+
+@pytest.mark.parametrize("name", ["routes.jsonl", "routes-heldout.jsonl"])
+def test_router_on_hand_labelled_questions(name):
+    rows = [json.loads(line) for line in (DATASETS / name).read_text().splitlines()]
+    right = sum(route(r["question"]) == r["route"] for r in rows)
+    assert right / len(rows) >= 0.9  # README: 60 of 63; the misses are focused summaries
+
+
+def test_factual_eval_questions_are_never_routed_to_a_summary():
+    questions = load_questions(DATASETS / "seed" / "questions.jsonl")
+    assert all((route(q.question) != "fact") == bool(q.points) for q in questions)
+
+
+def test_wanted_count():
+    assert wanted_count("Summarize the article in two sentences.", 3) == 2
+    assert wanted_count("Give me 5 key points.", 3) == 5
+    assert wanted_count("Summarize the article.", 3) == 3
+
+
+def _quotes_exact(answer):
+    for c in answer.citations:
+        assert Path(c.source).read_text(encoding="utf-8")[c.start : c.end] == c.quote
+
+
+def test_summary_quotes_representative_sentences_with_exact_citations(seeded):
+    answer = seeded.ask("Summarize the article in three sentences.")
+    assert not answer.abstained and answer.llm["provider"] == "extractive"
+    assert len(answer.sentences) == 3 and len(answer.citations) == 3
+    assert all(s.check == "quote" for s in answer.sentences)
+    _quotes_exact(answer)
+    starts = [c.start for c in answer.citations]
+    assert starts == sorted(starts)  # in document order
+    points = next(
+        q.points
+        for q in load_questions(DATASETS / "seed" / "questions.jsonl")
+        if q.id == "sum-three"
+    )
+    assert sum(contains_answer(answer.answer, p) for p in points) >= 3
+
+
+def test_people_are_listed_each_cited_where_first_named_in_full(seeded):
+    answer = seeded.ask("Who is mentioned in the article?")
+    assert not answer.abstained
+    for name in ("Steve Witkoff", "Tatiana Stanovaya", "Sergei Markov", "Yuri Ushakov"):
+        assert name in answer.answer
+        assert any(name in c.quote for c in answer.citations)
+    assert "Carnegie" not in answer.answer  # an organisation, not a person
+    _quotes_exact(answer)
+
+
+def test_the_document_a_summary_is_about_is_the_one_it_names(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "river_otters.txt").write_text(
+        "River otters\n\nRiver otters live along rivers and eat fish. They are social animals.\n"
+    )
+    (docs / "solar_panels.txt").write_text(
+        "Solar panels\n\nSolar panels turn sunlight into electricity. Otters do not use them.\n"
+    )
+    a = Assistant(store=tmp_path / "store")
+    a.ingest([docs])
+    picked = pick_document("Summarize the solar panels document.", a.retriever, 5)
+    assert picked is not None and picked.source.endswith("solar_panels.txt")
+    picked = pick_document("What is the river otters file about?", a.retriever, 5)
+    assert picked.source.endswith("river_otters.txt")
+
+
+class _Judge:
+    """Says how answerable every question is; records what it was asked."""
+
+    name = "scripted-judge"
+
+    def __init__(self, p: float) -> None:
+        self.p, self.asked = p, []
+
+    def p_yes(self, system: str, user: str) -> float:
+        self.asked.append(user)
+        return self.p
+
+
+def _answerer(seeded, judge, llm):
+    return Answerer(
+        seeded.settings,
+        seeded.retriever,
+        lambda t: embed_texts(seeded.embedder, t),
+        llm,
+        Verifier(judge, 0.5),
+    )
+
+
+def test_unanswerable_by_the_judge_abstains_before_the_model_and_lists_related(seeded):
+    llm = ScriptedLLM()  # asking it would fail: it has no reply
+    answer = _answerer(seeded, _Judge(0.1), llm).ask("Where will the summit be held?")
+    assert answer.abstained and answer.answerable == 0.1 and not llm.prompts
+    assert len(answer.related) == 2
+    text = Path(answer.related[0]["source"]).read_text(encoding="utf-8")
+    assert text[answer.related[0]["start"] : answer.related[0]["end"]] == answer.related[0]["text"]
+    assert "do not answer" in answer.note and answer.to_dict()["related"]
+
+
+def test_answerable_by_the_judge_asks_the_model(seeded):
+    judge = _Judge(0.9)
+    llm = ScriptedLLM("Steve Witkoff is Mr. Trump's special envoy [1].")
+    answer = _answerer(seeded, judge, llm).ask("Tell me about Steve Witkoff.")
+    assert llm.prompts and not answer.abstained and not answer.related
+    assert "Question: Tell me about Steve Witkoff." in judge.asked[0]
+
+
+def test_who_is_answered_by_the_phrase_beside_the_name(seeded):
+    answer = seeded.ask("Who is Steve Witkoff?")
+    assert answer.answer.startswith("Steve Witkoff is Mr. Trump's special envoy.")
+    assert answer.llm["provider"] == "extractive" and answer.sentences[0].check == "composed"
+    assert "special envoy, Steve Witkoff" in answer.citations[0].quote
+    _quotes_exact(answer)
+
+
+@pytest.mark.parametrize(
+    ("name", "sentence", "phrase"),
+    [
+        (
+            "Sergei Markov",
+            "“No,” said Sergei Markov, a pro-Kremlin analyst in Moscow.",
+            "a pro-Kremlin analyst in Moscow",
+        ),
+        (
+            "Yuri Ushakov",
+            "The Kremlin’s top aide, Yuri Ushakov, said so.",
+            "the Kremlin’s top aide",
+        ),
+        ("Steve Witkoff", "He met Mr. Trump's envoy, Steve Witkoff.", "Mr. Trump's envoy"),
+        ("Steve Witkoff", "He met Putin, Trump, Steve Witkoff and others.", None),
+        ("Steve Witkoff", "Steve Witkoff said nothing.", None),
+    ],
+)
+def test_appositive(name, sentence, phrase):
+    from rag.define import appositive
+
+    assert appositive(name, sentence) == phrase
+
+
+def test_only_questions_about_a_named_person_are_defined():
+    from rag.define import question_name
+
+    assert question_name("Who was Ada Lovelace?") == ("Ada Lovelace", "was")
+    assert question_name("What is Yuri Ushakov's role?") == ("Yuri Ushakov", "is")
+    assert question_name("Who is the president of Ukraine?") is None
+    assert question_name("Why did Putin meet Witkoff?") is None

@@ -78,18 +78,26 @@ def _numbers_spelled(text: str) -> str:
 
 
 def _document(source: str, chunks: list[StoredChunk]) -> Document:
+    chunks = sorted(chunks, key=lambda c: c.start)
+    # The source text as far as the chunks cover it (they are its exact spans), to see
+    # which sentences open a paragraph: a chunk may start mid-paragraph.
+    covered: dict[int, str] = {}
+    for c in chunks:
+        covered.update(zip(range(c.start, c.end), c.text, strict=True))
     units: dict[int, Passage] = {}
     leads: set[int] = set()
-    for c in sorted(chunks, key=lambda c: c.start):
+    for c in chunks:
         for a, b in sentence_spans(c.text):
             start = c.start + a
-            if start not in units and len(units) < MAX_SENTENCES:
-                text = c.text[a:b]
-                end = c.start + b
-                units[start] = Passage(0, 0.0, source, c.title, start, end, c.page, text, c.id)
-            if a == 0 and c.start == 0 or c.text[:a].endswith("\n") or not c.text[:a].strip():
-                leads.add(start)  # (a chunk starting mid-paragraph is rare: chunks
-                # end at line breaks where they can)
+            if start in units or len(units) >= MAX_SENTENCES:
+                continue
+            end = c.start + b
+            units[start] = Passage(0, 0.0, source, c.title, start, end, c.page, c.text[a:b], c.id)
+            before = start - 1
+            while covered.get(before, "") in {" ", "\t"}:
+                before -= 1
+            if covered.get(before) in {"\n", None}:  # (text no chunk holds is blank)
+                leads.add(start)
     return Document(source, chunks[0].title, [units[k] for k in sorted(units)], frozenset(leads))
 
 
@@ -130,13 +138,20 @@ def representative(question: str, document: Document, embed: Embed, n: int) -> l
 
 
 def _is_prose(text: str) -> bool:
-    """A sentence in the writer's own voice: enough words, ending as sentences do, and
-    not a quotation (a quote says what one person holds, not what the piece is about)."""
+    """A sentence that stands on its own in the writer's voice: enough words, ending as
+    sentences do, not a quotation (a quote says what one person holds, not what the
+    piece is about) and not opening with a word that points back ("This contributed to
+    the shock": to what?)."""
+    words = text.split()
     return (
-        len(text.split()) >= 6
+        len(words) >= 6
         and text.rstrip("'\"”’)").endswith((".", "!", "?"))
         and not text.lstrip().startswith(("“", '"', "‘", "'"))
+        and words[0].lower().strip(",") not in _POINTS_BACK
     )
+
+
+_POINTS_BACK = frozenset("this that these those it its he she they his her their thus".split())  # noqa: SIM905
 
 
 _TITLED = re.compile(

@@ -165,3 +165,17 @@ def test_only_questions_about_a_named_person_are_defined():
     assert question_name("What is Yuri Ushakov's role?") == ("Yuri Ushakov", "is")
     assert question_name("Who is the president of Ukraine?") is None
     assert question_name("Why did Putin meet Witkoff?") is None
+
+
+def test_a_follow_up_that_does_not_refer_back_stands_alone_without_a_model():
+    from rag.chat import ChatSession
+
+    class _NoModel:
+        llm = None
+
+    session = ChatSession(_NoModel())
+    session.history.append(("Who is Tatiana Stanovaya?", "A senior fellow. [1]"))
+    assert session.standalone("Who is Sergei Markov?") == "Who is Sergei Markov?"
+    assert session.standalone("What does she say about territory?") == (
+        "Who is Tatiana Stanovaya? What does she say about territory?"
+    )

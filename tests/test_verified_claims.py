@@ -27,7 +27,7 @@ SCRIPT = {
         ("Yes, Mr. Putin does keep a pre-prepared plan.", "pre-prepared plan", False),
         ("Stanovaya says Putin does not keep a pre-prepared plan.", "pre-prepared plan", True),
     ],
-    "Who is Steve Witkoff?": [
+    "Tell me about Steve Witkoff.": [
         ("Steve Witkoff is Mr. Trump's special envoy.", "special envoy", True),
         ("Steve Witkoff is Mr. Putin's special envoy to Washington.", "special envoy", False),
     ],
@@ -118,7 +118,13 @@ def liar():
 
 
 def test_no_planted_false_claim_is_shown_as_supported(liar, tmp_path):
-    env = {"RAG_STORE": str(tmp_path / "store"), "RAG_LLM_BASE_URL": liar}
+    # The answerability judge is off: this test is about the verifier, so every question
+    # is put to the liar (and "Tell me about X" is not composed without a model).
+    env = {
+        "RAG_STORE": str(tmp_path / "store"),
+        "RAG_LLM_BASE_URL": liar,
+        "RAG_ANSWERABLE_THRESHOLD": "0",
+    }
     assert run_rag("ingest", str(SEEDS), env=env).returncode == 0
     shown_false, kept_true, true_total = [], 0, 0
     for question, claims in SCRIPT.items():

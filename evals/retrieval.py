@@ -22,7 +22,7 @@ from rag import Assistant
 from rag.evals.data import Question, load_questions
 from rag.evals.metrics import Outcome, retrieval_scores
 from rag.evals.systems import RETRIEVED_K, blank
-from rag.retrieve import fuse
+from rag.retrieve import best_ids, fuse
 
 WEIGHTS = [round(0.1 * i, 1) for i in range(11)]
 POOL = 40  # candidates per ranking, as the product's Retriever uses
@@ -64,7 +64,7 @@ def sweep(assistant: Assistant, questions: list[Question]) -> dict[float, list[O
         bm25 = keyword.search(q.question, POOL)
         for w in WEIGHTS:
             fused, chunks = fuse(dense, bm25, w)
-            best = sorted(fused, key=lambda cid: (-fused[cid], cid))[:RETRIEVED_K]
+            best = best_ids(fused, RETRIEVED_K)
             outcome = blank(q)
             outcome.retrieved = [(Path(chunks[c].source).stem, chunks[c].text) for c in best]
             by_weight[w].append(outcome)

@@ -24,11 +24,15 @@ def messages(question: str, passages: list[Passage]) -> list[tuple[str, str]]:
 
 def quote(draft: Draft, n: int) -> None:
     """The best ``n`` sentences verbatim, each marked, become the draft's text."""
-    picked = [unit for unit, _ in draft.ranked[:n]]
+    quote_units(draft, [unit for unit, _ in draft.ranked[:n]])
+
+
+def quote_units(draft: Draft, units: list[Passage]) -> None:
+    """These sentences verbatim, each marked, become the draft's text and context."""
     # A "[n]" written inside a document must not pass for a citation.
-    quoted = (cite.strip_markers(u.text) for u in picked)
+    quoted = (cite.strip_markers(u.text) for u in units)
     draft.raw = " ".join(f"{q} [{i}]" for i, q in enumerate(quoted, 1))
-    draft.context = picked
+    draft.context = units
 
 
 def generate(draft: Draft, llm: ChatLLM | None, max_tokens: int, n_quotes: int) -> Iterator[str]:

@@ -86,6 +86,11 @@ def fuse(
     return fused, chunks
 
 
+def best_ids(fused: dict[str, float], k: int) -> list[str]:
+    """The ``k`` best chunk ids, ties broken by id so that rankings are reproducible."""
+    return sorted(fused, key=lambda cid: (-fused[cid], cid))[:k]
+
+
 class Retriever:
     """Ranks passages for a query by fusing dense and keyword rankings.
 
@@ -125,7 +130,7 @@ class Retriever:
         keyword = self.keyword_index().search(query, pool) if mode != "dense" else []
         dense_share = {"dense": 1.0, "bm25": 0.0}.get(mode, self.dense_weight)
         fused, chunks = fuse(dense, keyword, dense_share)
-        best = sorted(fused, key=lambda cid: (-fused[cid], cid))[:k]
+        best = best_ids(fused, k)
         passages = [
             Passage(
                 rank=i + 1,

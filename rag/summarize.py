@@ -14,15 +14,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rag import cite, prompts
+from rag import prompts
 from rag.chunk import sentence_spans
 from rag.context import Embed
 from rag.draft import Draft
+from rag.generate import quote_units
 from rag.overlap import content_terms
 from rag.retrieve import Passage, Retriever
 from rag.route import COUNT as _COUNT
 from rag.route import Route, wanted_count
 from rag.store import StoredChunk
+from rag.verify import TITLES, starters
 
 MAX_SENTENCES = 400  # a long document is summarised from its first 400 sentences
 _REDUNDANCY = 0.7  # MMR: weight of centrality against likeness to sentences already picked
@@ -79,26 +81,31 @@ def _numbers_spelled(text: str) -> str:
 
 def _document(source: str, chunks: list[StoredChunk]) -> Document:
     chunks = sorted(chunks, key=lambda c: c.start)
-    # The source text as far as the chunks cover it (they are its exact spans), to see
-    # which sentences open a paragraph: a chunk may start mid-paragraph.
-    covered: dict[int, str] = {}
-    for c in chunks:
-        covered.update(zip(range(c.start, c.end), c.text, strict=True))
     units: dict[int, Passage] = {}
     leads: set[int] = set()
-    for c in chunks:
+    for i, c in enumerate(chunks):
         for a, b in sentence_spans(c.text):
             start = c.start + a
-            if start in units or len(units) >= MAX_SENTENCES:
+            if start in units:
                 continue
+            if len(units) >= MAX_SENTENCES:
+                break
             end = c.start + b
             units[start] = Passage(0, 0.0, source, c.title, start, end, c.page, c.text[a:b], c.id)
-            before = start - 1
-            while covered.get(before, "") in {" ", "\t"}:
-                before -= 1
-            if covered.get(before) in {"\n", None}:  # (text no chunk holds is blank)
+            # A chunk may start mid-paragraph: what precedes a chunk's first sentence is
+            # in the chunk before it (chunks are exact spans of the source), if any.
+            before = c.text[:a] if a else _text_before(chunks[i - 1], c.start) if i else ""
+            if not before.rstrip(" \t") or before.rstrip(" \t").endswith("\n"):
                 leads.add(start)
+        if len(units) >= MAX_SENTENCES:
+            break
     return Document(source, chunks[0].title, [units[k] for k in sorted(units)], frozenset(leads))
+
+
+def _text_before(previous: StoredChunk, start: int) -> str:
+    """The source text just before ``start`` as ``previous`` holds it ("" past a gap:
+    text no chunk holds is blank)."""
+    return previous.text[: max(0, start - previous.start)] if previous.end >= start else ""
 
 
 def representative(question: str, document: Document, embed: Embed, n: int) -> list[Passage]:
@@ -183,9 +190,9 @@ def people(document: Document, limit: int = 8) -> list[tuple[str, Passage]]:
     for s in document.sentences:
         for match in _FULL_NAME.finditer(s.text):
             words = match.group(1).split()
-            if match.start() == 0 and words[0].lower() in _SENTENCE_STARTS:
+            if match.start() == 0 and words[0].lower() in starters():
                 continue
-            while words and words[0] in _TITLES:
+            while words and words[0].rstrip(".") in TITLES:
                 words = words[1:]
             if len(words) < 2 or content_terms(" ".join(words)) & _NOT_PEOPLE:
                 continue
@@ -208,13 +215,6 @@ def _bare(word: str) -> str:
     return re.sub(r"[’']s?$", "", word)
 
 
-_TITLES = set("President Prime Minister Sir Mr Ms Mrs Dr Mr. Ms. Mrs. Dr.".split())  # noqa: SIM905
-_SENTENCE_STARTS = frozenset(
-    "the a an in on at for and but so then one some other people analysts exactly "  # noqa: SIM905
-    "according as if when while after before this that these those it he she they we".split()
-)
-
-
 def compose(draft: Draft, kind: Route, retriever: Retriever, embed: Embed, top_k: int) -> None:
     """Write the draft's marked text for a document-level question (``summary`` or
     ``people``); with nothing stored it abstains."""
@@ -232,9 +232,8 @@ def compose(draft: Draft, kind: Route, retriever: Retriever, embed: Embed, top_k
         listed = [f"{name} [{where[s.start]}]" for name, s in named]
         draft.raw = prompts.render("people", names=_series(listed))
         return
-    picked = representative(draft.question, document, embed, wanted_count(draft.question, 3))
-    draft.context = picked
-    draft.raw = " ".join(f"{cite.strip_markers(s.text)} [{i}]" for i, s in enumerate(picked, 1))
+    n = wanted_count(draft.question, 3)
+    quote_units(draft, representative(draft.question, document, embed, n))
 
 
 def _series(items: list[str]) -> str:

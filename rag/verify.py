@@ -66,7 +66,7 @@ def numbers(text: str) -> set[float]:
     return found
 
 
-_TITLES = {"Mr", "Ms", "Mrs", "Dr", "President", "Prime", "Minister", "Sir", "I"}
+TITLES = {"Mr", "Ms", "Mrs", "Dr", "President", "Prime", "Minister", "Sir", "I"}
 _RUN = re.compile(r"[A-Z][\w’'.-]*\w(?:\s+[A-Z][\w’'.-]*\w)*")
 
 
@@ -78,9 +78,9 @@ def names(text: str) -> list[list[str]]:
     runs = []
     for match in _RUN.finditer(text):
         run = match.group().replace(".", "").replace("-", " ")
-        words = [w for w in run.split() if w not in _TITLES]
+        words = [w for w in run.split() if w not in TITLES]
         first = not text[: match.start()].strip(" \"“‘'(")
-        if first and len(words) == 1 and words[0].lower() in _starters():
+        if first and len(words) == 1 and words[0].lower() in starters():
             continue
         if words:
             runs.append(words)
@@ -88,7 +88,7 @@ def names(text: str) -> list[list[str]]:
 
 
 @cache
-def _starters() -> frozenset[str]:
+def starters() -> frozenset[str]:
     """English stop words (NLTK's list, which llama-index ships) and a few openers."""
     from nltk.corpus import stopwords
 

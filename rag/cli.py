@@ -128,7 +128,10 @@ def _print_json(data: object) -> None:
 
 @app.command("ingest")
 def ingest_cmd(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders (.txt .md .html .pdf).")],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Files or folders (.txt .md .html .pdf .docx .odt .epub .rst)."),
+    ],
     prune: Annotated[bool, typer.Option("--prune", help="Remove files that disappeared.")] = False,
     store: StoreOpt = None,
     as_json: JsonOpt = False,

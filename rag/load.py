@@ -1,4 +1,4 @@
-"""Files -> documents: plain text of txt, md, html and pdf, with content hashes and pages.
+"""Files -> documents: the text of each supported file, with content hashes and pages.
 
 Each loader returns the exact text that chunks and citations index into, so a
 citation's ``start:end`` always slices the same string that was embedded.
@@ -6,18 +6,14 @@ citation's ``start:end`` always slices the same string that was embedded.
 
 import bisect
 import hashlib
-import html
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 
-SUPPORTED = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf"}
+from rag import formats
+from rag.errors import SkipFile
 
-
-class SkipFile(Exception):
-    """This file cannot be ingested; the message is the one-line reason shown to the user."""
+SUPPORTED = {".txt", ".md", ".markdown", *formats.BINARY, *formats.MARKUP}
 
 
 @dataclass(frozen=True)
@@ -96,26 +92,22 @@ def load(path: Path, max_mb: float = 0) -> Document:
         raise SkipFile(f"cannot read: {exc.strerror or exc}") from None
     suffix = path.suffix.lower()
     digest = hashlib.sha256(raw).hexdigest()
-    if suffix == ".pdf":
-        text, title, pages = _pdf(raw)
-        encoding = "pdf"
+    if suffix in formats.BINARY:
+        got, encoding = formats.BINARY[suffix](raw), suffix[1:]
     else:
         text, encoding = _decode(raw)
-        pages = ()
-        if suffix in {".html", ".htm"}:
-            text, title = _html(text)
-        else:
-            title = _first_heading(text)
-    if not text.strip():
+        reader = formats.MARKUP.get(suffix)
+        got = reader(text) if reader else formats.Extracted(text, _first_heading(text))
+    if not got.text.strip():
         raise SkipFile("no text")
     return Document(
         source=str(path),
-        title=title or path.stem,
-        text=text,
+        title=got.title or path.stem,
+        text=got.text,
         sha256=digest,
         size=len(raw),
         encoding=encoding,
-        page_starts=pages,
+        page_starts=got.page_starts,
     )
 
 
@@ -139,101 +131,3 @@ def _first_heading(text: str) -> str:
         if line:
             return line[:200]
     return ""
-
-
-class _HTMLText(HTMLParser):
-    """Visible text of an HTML page; the stdlib parser is enough for text extraction."""
-
-    _SKIP = {"script", "style", "noscript", "template", "head"}
-    _BLOCK = {
-        "p",
-        "div",
-        "br",
-        "li",
-        "tr",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "section",
-        "article",
-        "blockquote",
-        "pre",
-        "table",
-        "ul",
-        "ol",
-        "hr",
-        "header",
-        "footer",
-    }
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.title = ""
-        self._skip = 0
-        self._in_title = False
-
-    def handle_starttag(self, tag: str, attrs: list) -> None:
-        if tag == "title":
-            self._in_title = True
-        elif tag in self._SKIP:
-            self._skip += 1
-        elif tag in self._BLOCK:
-            self.parts.append("\n\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "title":
-            self._in_title = False
-        elif tag in self._SKIP:
-            self._skip = max(0, self._skip - 1)
-        elif tag in self._BLOCK:
-            self.parts.append("\n\n")
-
-    def handle_data(self, data: str) -> None:
-        if self._in_title:
-            self.title += data
-        elif not self._skip:
-            self.parts.append(data)
-
-
-def _html(markup: str) -> tuple[str, str]:
-    parser = _HTMLText()
-    parser.feed(markup)
-    parser.close()
-    text = "".join(parser.parts)
-    text = re.sub(r"[ \t\r\f\v]+", " ", text)
-    text = re.sub(r" *\n *", "\n", text)
-    text = re.sub(r"\n{3,}", "\n\n", text).strip()
-    return text, html.unescape(parser.title).strip()
-
-
-def _pdf(raw: bytes) -> tuple[str, str, tuple[int, ...]]:
-    """Text layer of each page, joined by blank lines; page start offsets kept."""
-    import io
-
-    from pypdf import PdfReader
-
-    try:
-        reader = PdfReader(io.BytesIO(raw))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise SkipFile("encrypted PDF (needs a password)")
-        texts = [(page.extract_text() or "").strip() for page in reader.pages]
-        meta = reader.metadata
-        title = str(meta.title).strip() if meta and meta.title else ""
-    except SkipFile:
-        raise
-    except Exception as exc:  # pypdf raises many exception types on corrupt input
-        raise SkipFile(f"malformed PDF ({type(exc).__name__})") from None
-    if not any(texts):
-        raise SkipFile("PDF has no text layer (scanned image?)")
-    starts: list[int] = []
-    text = ""
-    for i, page_text in enumerate(texts):
-        if i:
-            text += "\n\n"
-        starts.append(len(text))
-        text += page_text
-    return text, title, tuple(starts)

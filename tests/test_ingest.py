@@ -1,9 +1,13 @@
 """Ingestion into a real Chroma with the real model: incremental, prune, crash-safe."""
 
+from pathlib import Path
+
 import pytest
 
 from rag import Assistant, RagError
 from rag.ingest import ingest
+from rag.load import load
+from tests.samples import FACTS, write_all
 
 
 def _docs(tmp_path, n=3):
@@ -140,3 +144,31 @@ def test_missing_path_and_empty_folder_are_errors(assistant, tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(RagError, match="no supported files"):
         assistant.ingest([tmp_path / "empty"])
+
+
+@pytest.mark.parametrize("name", sorted(FACTS))
+def test_each_format_answers_with_exact_quotes(formats_assistant, name):
+    """docx, odt, epub and rst: a question about each file is answered by quoting it."""
+    assistant, folder = formats_assistant
+    question = {
+        "harbour.docx": "When was the lighthouse at Port Ellen painted red?",
+        "orchard.odt": "When do the quince trees flower?",
+        "glass.epub": "How old was Marta when she blew her first bottle?",
+        "station.rst": "What gust did the weather station on Skye record?",
+    }[name]
+    answer = assistant.ask(question)
+    assert not answer.abstained
+    first = answer.citations[0]
+    assert first.source == str((folder / name).resolve())
+    assert load(Path(first.source)).text[first.start : first.end] == first.quote
+    assert FACTS[name][2].replace("**", "") in first.quote
+
+
+@pytest.fixture(scope="module")
+def formats_assistant(tmp_path_factory):
+    root = tmp_path_factory.mktemp("formats")
+    write_all(root / "docs")
+    assistant = Assistant(store=root / "store", llm="extractive", answerable_threshold=0)
+    report = assistant.ingest([root / "docs"])
+    assert report.added == len(FACTS) and not report.skipped
+    return assistant, root / "docs"

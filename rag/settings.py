@@ -47,7 +47,8 @@ class Settings:
     """Model name for ``openai`` (default gpt-4o-mini) or ``compatible`` servers."""
     llm_base_url: str | None = None
     local_model: str | None = None
-    """A .gguf file to run instead of the bundled model."""
+    """The local model (``--model``): a tier from `rag models` (default ``qwen-1.5b``),
+    a .gguf file, or ``hf:owner/repo/file.gguf[@revision][#sha256=HEX]``."""
     llm_timeout: float = 60.0
     llm_retries: int = 2
     cache_dir: Path = Path.home() / ".cache" / "rag"

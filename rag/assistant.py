@@ -130,6 +130,20 @@ class Assistant:
         """The ``k`` best passages for ``query`` (hybrid dense + BM25 by default)."""
         return self.retriever.search(query, k or self.settings.top_k, mode=mode)
 
+    def ensure_documents(self, seeds: Path | None) -> bool:
+        """A new user gets an answer: an empty store takes ``seeds`` first (True when
+        it did); with nothing to take, an empty store is a clear error."""
+        try:
+            empty = self.status()["chunks"] == 0
+        except RagError:
+            empty = True
+        if not empty:
+            return False
+        if seeds is not None and seeds.is_dir() and any(seeds.iterdir()):
+            self.ingest([seeds])
+            return True
+        raise RagError("the store is empty: add documents with `rag ingest PATH` first")
+
     def status(self) -> dict:
         """Documents, chunks, embedding model and store location."""
         store = self._store()

@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 error (nothing changed), 3 done but some files were ski
 import json
 import re
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -18,11 +19,11 @@ from rich.text import Text
 
 from rag import offline as _offline  # noqa: F401
 from rag.errors import RagError
+from rag.settings import Settings
 
 # The engine (llama-index, Chroma, onnxruntime) takes seconds to import: each command
 # imports it when it runs, so `rag --help` and mistyped commands answer at once.
 if TYPE_CHECKING:
-    from rag.answer import Answer
     from rag.assistant import Assistant
 
 app = typer.Typer(
@@ -56,17 +57,21 @@ ModelOpt = Annotated[
 _CONTROL = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
-def _assistant(store: Path | None, llm: str | None = None, model: str | None = None) -> "Assistant":
-    from rag.assistant import Assistant
-
-    assistant = Assistant(store=store, llm=llm, local_model=model)
-    provider = assistant.settings.resolved_llm()
+def _settings(store: Path | None, llm: str | None = None, model: str | None = None) -> Settings:
+    settings = Settings.from_env(store=store, llm=llm, local_model=model)
+    provider = settings.resolved_llm()
     if model and provider != "local":
         remote = "" if provider == "extractive" else " (RAG_MODEL names a remote model)"
         raise RagError(
             f"--model picks a local model; it does not apply to --llm {provider}{remote}"
         )
-    return assistant
+    return settings
+
+
+def _assistant(settings: Settings) -> "Assistant":
+    from rag.assistant import Assistant
+
+    return Assistant(settings)
 
 
 def _safe(text: str) -> str:
@@ -74,70 +79,93 @@ def _safe(text: str) -> str:
     return escape(_CONTROL.sub("", text))
 
 
-def _ensure_documents(assistant: "Assistant") -> None:
-    """A new user gets an answer: from the project folder, ingest seeds/ when empty."""
-    try:
-        empty = assistant.status()["chunks"] == 0
-    except RagError:
-        empty = True
-    if not empty:
-        return
+def _seeds() -> Path | None:
+    """seeds/ of the folder the command runs in: what an empty store takes first."""
     seeds = Path("seeds")
-    if seeds.is_dir() and any(seeds.iterdir()):
-        err.print("[dim]the store is empty: ingesting seeds/ first[/]")
-        assistant.ingest([seeds])
+    return seeds.resolve() if seeds.is_dir() else None
+
+
+def _warm(settings: Settings) -> bool:
+    """Whether to ask a warm engine: on, and there is a store for it to hold."""
+    return settings.warm_idle > 0 and bool(settings.chroma_url or Path(settings.store).is_dir())
+
+
+def _replies(settings: Settings, payload: dict) -> Iterator[dict]:
+    """The replies to ``payload``: from the warm engine when it can, else from this
+    process (which says why when a warm engine failed)."""
+    from rag import warm
+
+    if _warm(settings):
+        try:
+            yield from warm.request(settings, payload, say=lambda m: err.print(f"[dim]{m}[/]"))
+            return
+        except warm.Unavailable as exc:
+            err.print(f"[dim]{_safe(str(exc))}; answering in this process[/]")
+    assistant = _assistant(settings)
+    if payload["op"] == "search":
+        found = assistant.search(payload["query"], payload["k"])
+        yield {"passages": [p.to_dict() for p in found]}
         return
-    raise RagError("the store is empty: add documents with `rag ingest PATH` first")
+    seeds = payload.get("seeds")
+    if assistant.ensure_documents(Path(seeds) if seeds else None):
+        yield {"ingested": seeds}
+    yield from _local(assistant.stream(payload["question"]))
 
 
-def _print_answer(answer: "Answer") -> None:
-    from rag.cite import closed
+def _local(stream: Iterator) -> Iterator[dict]:
+    """An in-process answer stream as the warm engine's replies."""
+    from rag.answer import Answer, Checking
 
-    if answer.note:
-        err.print(f"[yellow]{_safe(answer.note)}[/]")
-    if answer.abstained:
-        out.print(f"[bold]{_safe(answer.answer)}[/]")
-        if answer.related:
+    for item in stream:
+        if isinstance(item, Answer):
+            yield {"answer": item.to_dict()}
+        elif isinstance(item, Checking):
+            yield {"checking": item.claims}
+        else:
+            yield {"piece": item}
+
+
+def _print_answer(answer: dict) -> None:
+    if answer["note"]:
+        err.print(f"[yellow]{_safe(answer['note'])}[/]")
+    if answer["abstained"]:
+        out.print(f"[bold]{_safe(answer['answer'])}[/]")
+        if answer["related"]:
             out.print("[dim]Closest passages (they do not answer the question):[/]")
-        for r in answer.related:
+        for r in answer["related"]:
             where = f"{Path(r['source']).name}:{r['start']}-{r['end']}"
             out.print(f"  [dim]- {_safe(where)}[/] “{_safe(r['text'])}”")
         return
-    for s in answer.sentences:
-        marks = "".join(f"[{n}]" for n in s.citations)
-        out.print(f"{_safe(closed(s.text))} [cyan]{_safe(marks)}[/]", end=" ")
-    out.print()
-    for c in answer.citations:
-        where = f"{Path(c.source).name}:{c.start}-{c.end}" + (f" p.{c.page}" if c.page else "")
-        out.print(f"  [cyan]\\[{c.n}][/] [dim]{_safe(where)}[/] “{_safe(c.quote)}”")
+    out.print(re.sub(r"\\\[(\d+)]", r"[cyan]\\[\1][/]", _safe(answer["answer"])))
+    for c in answer["citations"]:
+        where = f"{Path(c['source']).name}:{c['start']}-{c['end']}"
+        where += f" p.{c['page']}" if c["page"] else ""
+        out.print(f"  [cyan]\\[{c['n']}][/] [dim]{_safe(where)}[/] “{_safe(c['quote'])}”")
 
 
-def _stream(pieces) -> "Answer | None":
+def _stream(replies: Iterator[dict]) -> dict | None:
     """Show text as it streams (then replaced by the checked answer); Ctrl-C stops it."""
-    from rag.answer import Answer, Checking
-
     shown = ""
     answer = None
     with Live("", console=out, transient=True, refresh_per_second=12) as live:
         try:
-            for item in pieces:
-                if isinstance(item, Answer):
-                    answer = item
-                elif isinstance(item, Checking):
+            for reply in replies:
+                if "error" in reply:
+                    raise RagError(reply["error"])
+                if "ingested" in reply:
+                    err.print("[dim]the store is empty: ingesting seeds/ first[/]")
+                elif "answer" in reply:
+                    answer = reply["answer"]
+                elif "checking" in reply:
+                    checking = f"\nchecking {reply['checking']} sentence(s) against the sources…"
                     live.update(
-                        Text.assemble(
-                            (_CONTROL.sub("", shown), "dim"),
-                            (
-                                f"\nchecking {item.claims} sentence(s) against the sources…",
-                                "yellow",
-                            ),
-                        )
+                        Text.assemble((_CONTROL.sub("", shown), "dim"), (checking, "yellow"))
                     )
                 else:
-                    shown += item
+                    shown += reply["piece"]
                     live.update(Text(_CONTROL.sub("", shown), style="dim"))
         except KeyboardInterrupt:
-            pieces.close()
+            replies.close()
     if answer is None:
         err.print("[dim](stopped)[/]")
     else:
@@ -160,7 +188,7 @@ def ingest_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Add new and changed documents to the store; unchanged ones cost nothing."""
-    assistant = _assistant(store)
+    assistant = _assistant(_settings(store))
     with Progress(
         TextColumn("[bold]ingest"),
         BarColumn(),
@@ -202,16 +230,22 @@ def search_cmd(
     """Show the passages that best match QUERY (dense + keyword, fused)."""
     if not query.strip():
         raise RagError("the query is empty")
-    passages = _assistant(store).search(query, k)
+    request = {"op": "search", "query": query, "k": k}
+    passages = []
+    for reply in _replies(_settings(store), request):
+        if "error" in reply:
+            raise RagError(reply["error"])
+        passages = reply["passages"]
     if as_json:
-        _print_json({"query": query, "results": [p.to_dict() for p in passages]})
+        _print_json({"query": query, "results": passages})
         return
     if not passages:
         out.print("no passages found (is the store empty? run `rag ingest PATH`)")
     for p in passages:
-        where = f"{_safe(p.source)}:{p.start}-{p.end}" + (f" p.{p.page}" if p.page else "")
-        out.print(f"[bold]{p.rank}.[/] [dim]{p.score:.3f}[/] [cyan]{where}[/]")
-        out.print(_safe(p.text), highlight=False)
+        where = f"{_safe(p['source'])}:{p['start']}-{p['end']}"
+        where += f" p.{p['page']}" if p["page"] else ""
+        out.print(f"[bold]{p['rank']}.[/] [dim]{p['score']:.3f}[/] [cyan]{where}[/]")
+        out.print(_safe(p["text"]), highlight=False)
         out.print()
 
 
@@ -224,12 +258,18 @@ def ask_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Answer QUESTION from the documents, citing the passages used."""
-    assistant = _assistant(store, llm, model)
-    _ensure_documents(assistant)
-    if as_json:
-        _print_json(assistant.ask(question).to_dict())
-    else:
-        _stream(assistant.stream(question))
+    if not question.strip():
+        raise RagError("the question is empty")
+    request = {"op": "ask", "question": question, "seeds": str(_seeds() or "") or None}
+    replies = _replies(_settings(store, llm, model), request)
+    if not as_json:
+        _stream(replies)
+        return
+    for reply in replies:
+        if "error" in reply:
+            raise RagError(reply["error"])
+        if "answer" in reply:
+            _print_json(reply["answer"])
 
 
 HELP = """/sources  passages behind the last answer
@@ -243,8 +283,10 @@ def chat_cmd(llm: LlmOpt = None, model: ModelOpt = None, store: StoreOpt = None)
     """Talk with your documents; follow-up questions can refer to earlier answers."""
     import readline  # noqa: F401  (line editing and history for input())
 
-    assistant = _assistant(store, llm, model)
-    _ensure_documents(assistant)
+    assistant = _assistant(_settings(store, llm, model))
+    seeds = _seeds()
+    if assistant.ensure_documents(seeds):
+        err.print("[dim]the store is empty: ingesting seeds/ first[/]")
     session = assistant.chat()
     out.print("[dim]Ask about your documents. /help for commands, Ctrl-D to leave.[/]")
     while True:
@@ -277,7 +319,7 @@ def chat_cmd(llm: LlmOpt = None, model: ModelOpt = None, store: StoreOpt = None)
             out.print(f"unknown command {_safe(line)}; /help lists them")
         else:
             try:
-                _stream(session.stream(line))
+                _stream(_local(session.stream(line)))
             except RagError as exc:
                 err.print(f"[red]error:[/] {_safe(str(exc))}")
 
@@ -489,12 +531,21 @@ def models_pull_cmd(
 @app.command("status")
 def status_cmd(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
     """Documents, chunks, embedding model and store location."""
-    status = _assistant(store).status()
+    status = _assistant(_settings(store)).status()
     if as_json:
         _print_json(status)
     else:
         for key, value in status.items():
             out.print(f"{key:12} {_safe(str(value))}")
+
+
+@app.command("stop")
+def stop_cmd() -> None:
+    """Stop the warm engines that keep models loaded between commands."""
+    from rag import warm
+
+    stopped = warm.stop_all(Settings.from_env())
+    out.print(f"stopped {stopped} warm engine(s)")
 
 
 def main() -> None:

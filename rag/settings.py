@@ -79,6 +79,9 @@ class Settings:
     max_answer_tokens: int = 160
     extract_sentences: int = 2
     """Sentences quoted by the extractive mode."""
+    warm_idle: float = 300.0
+    """Seconds a warm engine (rag/warm.py) keeps the models loaded after a `rag ask` or
+    `rag search`, for the next one; 0 answers every command in its own process."""
     openai_api_key: str | None = field(default=None, repr=False)
 
     @classmethod
@@ -113,6 +116,7 @@ class Settings:
             "ingest_batch": "RAG_INGEST_BATCH",
             "context_passages": "RAG_CONTEXT_PASSAGES",
             "context_sentences": "RAG_CONTEXT_SENTENCES",
+            "warm_idle": "RAG_WARM_IDLE",
             "openai_api_key": "OPENAI_API_KEY",
         }
         for name, var in mapping.items():

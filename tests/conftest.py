@@ -13,6 +13,10 @@ import pytest
 import rag  # noqa: F401  (applies the offline guards first)
 from rag import Assistant
 
+# Commands answer in their own process unless a test asks for a warm engine (test_warm.py):
+# engines left behind by hundreds of test commands would each hold a model for minutes.
+os.environ["RAG_WARM_IDLE"] = "0"
+
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
 
@@ -36,13 +40,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def rag_exe() -> str:
+    """The installed `rag` command."""
+    return shutil.which("rag") or str(Path(sys.executable).parent / "rag")
+
+
 def run_rag(
     *args: str, cwd: Path | None = None, env: dict | None = None, timeout: float = 300
 ) -> subprocess.CompletedProcess:
     """Run the installed `rag` command as a user would."""
-    exe = shutil.which("rag") or str(Path(sys.executable).parent / "rag")
     return subprocess.run(
-        [exe, *args],
+        [rag_exe(), *args],
         capture_output=True,
         text=True,
         cwd=cwd,

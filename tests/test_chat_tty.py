@@ -1,21 +1,17 @@
 """`rag chat` driven through a real pseudo-terminal, as a person would use it."""
 
 import os
-import shutil
-import sys
-from pathlib import Path
 
 import pexpect
 
-from tests.conftest import SEEDS, run_rag
+from tests.conftest import SEEDS, rag_exe, run_rag
 
 
 def test_chat_question_follow_up_sources_and_clean_exit(tmp_path):
     store = str(tmp_path / "s")
     assert run_rag("ingest", str(SEEDS), "--store", store).returncode == 0
-    exe = shutil.which("rag") or str(Path(sys.executable).parent / "rag")
     child = pexpect.spawn(
-        exe,
+        rag_exe(),
         ["chat", "--store", store],
         env={**os.environ, "TERM": "dumb"},
         encoding="utf-8",

@@ -6,7 +6,6 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -18,11 +17,11 @@ import pytest
 from rag import Assistant
 from rag.cite import markers
 from rag.errors import RagError
-from tests.conftest import ROOT, SEEDS, free_port, run_rag, start_chroma
+from tests.conftest import ROOT, SEEDS, free_port, rag_exe, run_rag, start_chroma
 
 SQUAD_DOCS = ROOT.parent / "shared" / "datasets" / "squad2-open" / "docs"
 ADVERSARIAL = ROOT / "evals" / "datasets" / "adversarial" / "docs"
-RAG = shutil.which("rag") or str(Path(sys.executable).parent / "rag")
+RAG = rag_exe()
 PLANTED = "sk-planted-0123456789abcdef"
 
 

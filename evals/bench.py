@@ -23,7 +23,7 @@ from rag.assistant import Assistant
 from rag.errors import RagError
 from rag.evals.data import load_questions
 from rag.load import SkipFile, find_files, load
-from rag.models import DEFAULT, TIERS, record
+from rag.models import DEFAULT
 
 INSTALLED = Path("/usr/share/doc/python3.11/html")
 SEED_QUESTIONS = Path(__file__).parent / "datasets" / "seed" / "questions.jsonl"
@@ -214,19 +214,13 @@ def _answers(store: Path, questions: list[str], model: str | None = None) -> dic
 
 
 def answers_only(say=print, model: str | None = None) -> dict:
-    """``rag bench --answers``: only the answer latency on the seed article; the figures
-    are kept for `rag models` to show beside the model."""
+    """``rag bench --answers``: only the answer latency on the seed article."""
     with tempfile.TemporaryDirectory(prefix="rag-bench-") as tmp:
         store = Path(tmp) / "seed"
-        assistant = Assistant(store=store)
-        assistant.ingest([SEED_QUESTIONS.parent / "docs"])
+        Assistant(store=store).ingest([SEED_QUESTIONS.parent / "docs"])
         say(f"answer latency with the local model {model or DEFAULT} and the default verifier")
         questions = [q.question for q in load_questions(SEED_QUESTIONS) if not q.conversation]
-        answers = _answers(store, questions, model)
-    if model is None or model in TIERS:
-        keep = ("ttft_p50_ms", "total_p50_ms")
-        record(assistant.settings.cache_dir, model or DEFAULT, {k: answers[k] for k in keep})
-    return {"machine": _machine(), "answers": answers}
+        return {"machine": _machine(), "answers": _answers(store, questions, model)}
 
 
 def answer_lines(a: dict) -> list[str]:

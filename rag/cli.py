@@ -125,6 +125,12 @@ def _local(stream: Iterator) -> Iterator[dict]:
             yield {"piece": item}
 
 
+def _quoted(text: str) -> str:
+    """A passage in quotation marks, unless it is itself one whole quotation."""
+    whole = text[:1] in '“"' and text[-1:] in '”"' and len(text) > 1
+    return _safe(text if whole else f"“{text}”")
+
+
 def _print_answer(answer: dict) -> None:
     if answer["note"]:
         err.print(f"[yellow]{_safe(answer['note'])}[/]")
@@ -134,13 +140,13 @@ def _print_answer(answer: dict) -> None:
             out.print("[dim]Closest passages (they do not answer the question):[/]")
         for r in answer["related"]:
             where = f"{Path(r['source']).name}:{r['start']}-{r['end']}"
-            out.print(f"  [dim]- {_safe(where)}[/] “{_safe(r['text'])}”")
+            out.print(f"  [dim]- {_safe(where)}[/] {_quoted(r['text'])}")
         return
     out.print(re.sub(r"\\\[(\d+)]", r"[cyan]\\[\1][/]", _safe(answer["answer"])))
     for c in answer["citations"]:
         where = f"{Path(c['source']).name}:{c['start']}-{c['end']}"
         where += f" p.{c['page']}" if c["page"] else ""
-        out.print(f"  [cyan]\\[{c['n']}][/] [dim]{_safe(where)}[/] “{_safe(c['quote'])}”")
+        out.print(f"  [cyan]\\[{c['n']}][/] [dim]{_safe(where)}[/] {_quoted(c['quote'])}")
 
 
 def _stream(replies: Iterator[dict]) -> dict | None:
@@ -440,6 +446,10 @@ def bench_cmd(
     answers: Annotated[
         bool, typer.Option("--answers", help="Only the verified-answer latency on the seed.")
     ] = False,
+    fresh: Annotated[
+        bool,
+        typer.Option("--fresh", help="Only new `rag` processes timed from their start."),
+    ] = False,
     model: ModelOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -447,6 +457,15 @@ def bench_cmd(
     from rag.evals.bench import answer_lines, answers_only, markdown, run_bench
 
     say = (lambda msg: err.print(f"[dim]{_safe(msg)}[/]")) if not as_json else (lambda msg: None)
+    if fresh:
+        from rag.evals.startup import fresh_lines, run_fresh
+
+        results = run_fresh(say=say)
+        if as_json:
+            _print_json(results)
+        else:
+            out.print("\n".join(["| figure | value |", "|---|---|", *fresh_lines(results)]))
+        return
     if answers:
         results = answers_only(say, model)
         if as_json:
@@ -495,22 +514,23 @@ def models_cmd(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     for column in ("", "model", "installed", "download", "memory", "first token", "verified"):
         table.add_column(column, justify="left" if column in {"", "model"} else "right")
     for r in rows:
-        times = [r.get(k) for k in ("ttft_p50_ms", "total_p50_ms")]
+        times = [r.get(k) for k in ("first_s", "total_s")]
         table.add_row(
             "*" if r["selected"] else "",
             r["name"],
             ("yes" if r["ready"] else "yes, not joined yet") if r["installed"] else "no",
             f"{r['download_mb']:,} MB",
             f"{r['memory_gb']:.1f} GB",
-            *(f"{t / 1000:.1f} s" if t else "-" for t in times),
+            *(f"{t:.1f} s" if t else "-" for t in times),
         )
     out.print(table)
     for r in rows:
         out.print(f"[dim]{r['name']}: {r['about']}[/]")
     out.print(
-        "[dim]* selected (--model or RAG_LOCAL_MODEL). Times are p50 on this machine from "
-        "`rag bench --answers --model NAME`; - means not measured yet. Also usable: a .gguf "
-        "file, or hf:owner/repo/file.gguf.[/]"
+        "[dim]* selected (--model or RAG_LOCAL_MODEL). Times: p50 of a fresh `rag ask` with "
+        "the warm engine on this machine, to its first text and to the verified answer "
+        "(`rag bench --fresh`); - means not measured yet. Also usable: a .gguf file, or "
+        "hf:owner/repo/file.gguf.[/]"
     )
 
 

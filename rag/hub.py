@@ -67,7 +67,7 @@ def fetch(ref: str, say=print) -> Path:
         say(f"downloading {model.filename} from {model.repo} (Hugging Face Hub)")
         env = {**os.environ, "HF_HUB_OFFLINE": "0"}
         child = subprocess.run(
-            [sys.executable, "-m", "rag.hub", ref], capture_output=True, text=True, env=env
+            [sys.executable, "-P", "-m", "rag.hub", ref], capture_output=True, text=True, env=env
         )
         if child.returncode != 0:
             reason = (child.stderr.strip().splitlines() or ["no reason given"])[-1]

@@ -114,7 +114,8 @@ def _start(settings: Settings, sock_path: Path) -> socket.socket:
     data = {k: str(v) for k, v in asdict(settings).items() if v is not None}
     log = sock_path.with_suffix(".log").open("ab")
     server = subprocess.Popen(
-        [sys.executable, "-m", "rag.warm"],
+        # -P: the installed rag, never a rag/ folder in the current directory
+        [sys.executable, "-P", "-m", "rag.warm"],
         stdin=subprocess.PIPE,  # settings (an API key among them) never go on a command line
         stdout=subprocess.DEVNULL,
         stderr=log,

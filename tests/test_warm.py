@@ -50,7 +50,7 @@ class _SlowModel(http.server.BaseHTTPRequestHandler):
 
 
 @pytest.fixture()
-def env(tmp_path):
+def env(tmp_path, monkeypatch):
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _SlowModel)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     env = {
@@ -61,6 +61,12 @@ def env(tmp_path):
         "XDG_RUNTIME_DIR": str(tmp_path / "run"),  # this test's engines only
     }
     (tmp_path / "run").mkdir(mode=0o700)
+    # Commands run beside a rag/ folder that is not the installed package (a checkout):
+    # the engine must import the installed one, as the command does.
+    decoy = tmp_path / "rag"
+    decoy.mkdir()
+    (decoy / "__init__.py").write_text("raise SystemExit('the wrong rag was imported')\n")
+    monkeypatch.chdir(tmp_path)
     assert run_rag("ingest", str(SEEDS), env=env).returncode == 0
     yield {**env, "RAG_WARM_IDLE": "120"}
     run_rag("stop", env=env)

@@ -126,9 +126,10 @@ def _local(stream: Iterator) -> Iterator[dict]:
 
 
 def _quoted(text: str) -> str:
-    """A passage in quotation marks, unless it is itself one whole quotation."""
-    whole = text[:1] in '“"' and text[-1:] in '”"' and len(text) > 1
-    return _safe(text if whole else f"“{text}”")
+    """A passage in quotation marks, without doubling a mark it starts or ends with."""
+    opening = "" if text[:1] in '“"' else "“"
+    closing = "" if text[-1:] in '”"' else "”"
+    return _safe(f"{opening}{text}{closing}")
 
 
 def _print_answer(answer: dict) -> None:

@@ -67,3 +67,11 @@ def test_store_of_another_model_is_refused(tmp_path):
     assert result.returncode == 1
     assert "built with embedding model all-MiniLM-L6-v2" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_quotes_in_citations_are_not_doubled():
+    from rag.cli import _quoted
+
+    assert _quoted("Territory is very secondary.”") == "“Territory is very secondary.”"
+    assert _quoted("“Whole.”") == "“Whole.”"
+    assert _quoted("Plain.") == "“Plain.”"

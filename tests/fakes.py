@@ -21,3 +21,25 @@ class ScriptedLLM:
 
     def complete(self, messages, max_tokens=200) -> str:
         return "".join(self.stream(messages, max_tokens))
+
+
+def write_chat_stream(handler, text: str, step: int = 12, delay: float = 0.0) -> None:
+    """Answer an OpenAI chat request on ``handler`` (an http.server handler) with ``text``,
+    streamed as server-sent events, ``step`` characters per event."""
+    import json
+    import time
+
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/event-stream")
+    handler.send_header("Connection", "close")
+    handler.end_headers()
+    base = {"id": "s", "object": "chat.completion.chunk", "created": 0, "model": "scripted"}
+    for i in range(0, len(text), step):
+        delta = {"index": 0, "delta": {"content": text[i : i + step]}, "finish_reason": None}
+        handler.wfile.write(f"data: {json.dumps({**base, 'choices': [delta]})}\n\n".encode())
+        handler.wfile.flush()
+        time.sleep(delay)
+    done = {"index": 0, "delta": {}, "finish_reason": "stop"}
+    handler.wfile.write(f"data: {json.dumps({**base, 'choices': [done]})}\n\n".encode())
+    handler.wfile.write(b"data: [DONE]\n\n")
+    handler.close_connection = True

@@ -15,6 +15,7 @@ import threading
 import pytest
 
 from tests.conftest import SEEDS, run_rag
+from tests.fakes import write_chat_stream
 
 # question -> [(claim, phrase of the passage it cites, true?)]
 SCRIPT = {
@@ -91,19 +92,7 @@ class _Scripted(http.server.BaseHTTPRequestHandler):
 
     def do_POST(self):  # noqa: N802
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        text = _reply(body["messages"][-1]["content"])
-        self.send_response(200)
-        self.send_header("Content-Type", "text/event-stream")
-        self.send_header("Connection", "close")
-        self.end_headers()
-        base = {"id": "s", "object": "chat.completion.chunk", "created": 0, "model": "liar"}
-        for i in range(0, len(text), 12):
-            delta = {"index": 0, "delta": {"content": text[i : i + 12]}, "finish_reason": None}
-            self.wfile.write(f"data: {json.dumps({**base, 'choices': [delta]})}\n\n".encode())
-        done = {"index": 0, "delta": {}, "finish_reason": "stop"}
-        self.wfile.write(f"data: {json.dumps({**base, 'choices': [done]})}\n\n".encode())
-        self.wfile.write(b"data: [DONE]\n\n")
-        self.close_connection = True
+        write_chat_stream(self, _reply(body["messages"][-1]["content"]))
 
     def log_message(self, *args):
         pass

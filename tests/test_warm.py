@@ -7,12 +7,12 @@ import re
 import signal
 import subprocess
 import threading
-import time
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import SEEDS, rag_exe, run_rag
+from tests.fakes import write_chat_stream
 
 QUESTION = "Tell me about Steve Witkoff."
 
@@ -30,20 +30,7 @@ class _SlowModel(http.server.BaseHTTPRequestHandler):
         n = next((k for k, text in numbered if "special envoy" in text), "1")
         text = f"Steve Witkoff is Mr. Trump's special envoy [{n}]."
         self.asked.release()
-        self.send_response(200)
-        self.send_header("Content-Type", "text/event-stream")
-        self.send_header("Connection", "close")
-        self.end_headers()
-        base = {"id": "s", "object": "chat.completion.chunk", "created": 0, "model": "slow"}
-        for i in range(0, len(text), 6):
-            delta = {"index": 0, "delta": {"content": text[i : i + 6]}, "finish_reason": None}
-            self.wfile.write(f"data: {json.dumps({**base, 'choices': [delta]})}\n\n".encode())
-            self.wfile.flush()
-            time.sleep(0.25)
-        done = {"index": 0, "delta": {}, "finish_reason": "stop"}
-        self.wfile.write(f"data: {json.dumps({**base, 'choices': [done]})}\n\n".encode())
-        self.wfile.write(b"data: [DONE]\n\n")
-        self.close_connection = True
+        write_chat_stream(self, text, step=6, delay=0.25)
 
     def log_message(self, *args):
         pass

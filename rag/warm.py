@@ -247,10 +247,17 @@ def main() -> None:
     settings = Settings()._with(json.loads(sys.stdin.read()))
     sock_path, lock_path = _paths(settings)
     with lock_path.open("a") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            return  # another server for the same key is starting
+        # The lock's holder is a server that runs or starts (it keeps the lock), or a
+        # stale one on its way out (it lets go within moments): wait only for the last.
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    return
+                time.sleep(0.1)
         if _connect(sock_path) is not None:
             return  # one is already running
         lock.truncate(0)

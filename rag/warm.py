@@ -208,9 +208,10 @@ class _Server:
                 with self.lock:
                     stop = payload.get("op") == "stop"
                     if stop or self._store_stamp() != self.stamp:
-                        # A stale server must not answer: the client starts a fresh one.
-                        send({"done": True} if stop else {"stale": True})
+                        # A stale server must not answer: the client starts a fresh one,
+                        # so the socket goes first, before the client can try it again.
                         self.sock_path.unlink(missing_ok=True)
+                        send({"done": True} if stop else {"stale": True})
                         os._exit(0)
                     self._run(payload, send)
                     self.stamp = self._store_stamp()  # its own seed ingest is no change

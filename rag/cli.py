@@ -18,6 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.text import Text
 
 from rag import offline as _offline  # noqa: F401
+from rag import warm
 from rag.errors import RagError
 from rag.settings import Settings
 
@@ -93,36 +94,13 @@ def _warm(settings: Settings) -> bool:
 def _replies(settings: Settings, payload: dict) -> Iterator[dict]:
     """The replies to ``payload``: from the warm engine when it can, else from this
     process (which says why when a warm engine failed)."""
-    from rag import warm
-
     if _warm(settings):
         try:
             yield from warm.request(settings, payload, say=lambda m: err.print(f"[dim]{m}[/]"))
             return
         except warm.Unavailable as exc:
             err.print(f"[dim]{_safe(str(exc))}; answering in this process[/]")
-    assistant = _assistant(settings)
-    if payload["op"] == "search":
-        found = assistant.search(payload["query"], payload["k"])
-        yield {"passages": [p.to_dict() for p in found]}
-        return
-    seeds = payload.get("seeds")
-    if assistant.ensure_documents(Path(seeds) if seeds else None):
-        yield {"ingested": seeds}
-    yield from _local(assistant.stream(payload["question"]))
-
-
-def _local(stream: Iterator) -> Iterator[dict]:
-    """An in-process answer stream as the warm engine's replies."""
-    from rag.answer import Answer, Checking
-
-    for item in stream:
-        if isinstance(item, Answer):
-            yield {"answer": item.to_dict()}
-        elif isinstance(item, Checking):
-            yield {"checking": item.claims}
-        else:
-            yield {"piece": item}
+    yield from warm.replies(_assistant(settings), payload)
 
 
 def _quoted(text: str) -> str:
@@ -326,7 +304,7 @@ def chat_cmd(llm: LlmOpt = None, model: ModelOpt = None, store: StoreOpt = None)
             out.print(f"unknown command {_safe(line)}; /help lists them")
         else:
             try:
-                _stream(_local(session.stream(line)))
+                _stream(warm.as_replies(session.stream(line)))
             except RagError as exc:
                 err.print(f"[red]error:[/] {_safe(str(exc))}")
 
@@ -563,8 +541,6 @@ def status_cmd(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
 @app.command("stop")
 def stop_cmd() -> None:
     """Stop the warm engines that keep models loaded between commands."""
-    from rag import warm
-
     stopped = warm.stop_all(Settings.from_env())
     out.print(f"stopped {stopped} warm engine(s)")
 

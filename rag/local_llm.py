@@ -40,6 +40,10 @@ class BundledModel:
     def installed(self) -> bool:
         return all(importlib.util.find_spec(p) is not None for p in self.packages)
 
+    def joined(self, cache_dir: Path) -> Path:
+        """Where :func:`bundled_path` keeps the joined file."""
+        return cache_dir / f"{self.name}-{self.sha256[:12]}.gguf"
+
 
 QWEN_05B = BundledModel(
     tier="qwen-0.5b",
@@ -53,7 +57,6 @@ QWEN_15B = BundledModel(  # the default generator and the verifier's judge (rag/
     sha256="cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
     size=1_117_320_768,
 )
-BUNDLED = {m.tier: m for m in (QWEN_15B, QWEN_05B)}  # the names `rag models` lists
 
 
 def file_sha256(path: Path) -> str:
@@ -66,7 +69,7 @@ def file_sha256(path: Path) -> str:
 
 def bundled_path(model: BundledModel, cache_dir: Path) -> Path:
     """Join the model's parts once into ``cache_dir`` and verify the result's sha256."""
-    target = cache_dir / f"{model.name}-{model.sha256[:12]}.gguf"
+    target = model.joined(cache_dir)
     if target.is_file() and target.stat().st_size == model.size:
         return target
     parts: list[Path] = []

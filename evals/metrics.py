@@ -77,6 +77,8 @@ class Outcome:
     retrieved: list[tuple[str, str]] = field(default_factory=list)  # (doc id, text), ranked
     latency_ms: float = 0.0
     note: str | None = None  # the system's own remark, e.g. that it quoted instead
+    checked: list[dict] = field(default_factory=list)  # what the model wrote, with verdicts
+    judged_answerable: float | None = None  # the answerability judge's p(yes), when asked
     error: str | None = None
 
     @property

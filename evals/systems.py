@@ -64,6 +64,7 @@ class Ours:
             answer.abstained,
             answer.note,
         )
+        outcome.checked, outcome.judged_answerable = answer.checked, answer.answerable
         outcome.sentences, outcome.markers, outcome.invalid_markers = _claims(answer)
         passages = self.assistant.search(answer.search_query or q.question, k=RETRIEVED_K)
         outcome.retrieved = [(Path(p.source).stem, p.text) for p in passages]

@@ -2,7 +2,8 @@
 
 from rag import expect, prompts
 from rag.draft import Draft
-from rag.verify import names, unknown_names
+from rag.names import names
+from rag.verify import unknown_names
 
 
 def passes(draft: Draft, gate: float) -> bool:

@@ -21,8 +21,8 @@ class Tier:
 
 
 TIERS = {
-    "qwen-1.5b": Tier(QWEN_15B, 0.7),  # the default
-    "qwen-0.5b": Tier(QWEN_05B, 0.35),  # the generator's own model: no second one loaded
+    "qwen-1.5b": Tier(QWEN_15B, 0.8),  # the default
+    "qwen-0.5b": Tier(QWEN_05B, 0.26),  # the generator's own model: no second one loaded
     "overlap": Tier(None, 0.6),  # shared words only: fast, fooled by reworded falsehoods
 }
 

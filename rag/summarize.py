@@ -19,12 +19,12 @@ from rag.chunk import sentence_spans
 from rag.context import Embed
 from rag.draft import Draft
 from rag.generate import quote_units
+from rag.names import TITLES, starters
 from rag.overlap import content_terms
 from rag.retrieve import Passage, Retriever
 from rag.route import COUNT as _COUNT
 from rag.route import Route, wanted_count
 from rag.store import StoredChunk
-from rag.verify import TITLES, starters
 
 MAX_SENTENCES = 400  # a long document is summarised from its first 400 sentences
 _REDUNDANCY = 0.7  # MMR: weight of centrality against likeness to sentences already picked

@@ -2,7 +2,7 @@
 
 Shared words are not support: "Putin wants to return to Moscow's sphere of influence"
 reuses every word of a passage that says *Ukraine* should return. So each sentence
-goes through three checks, cheapest first, and the answering model has no say in any:
+goes through these checks, cheapest first, and the answering model has no say in any:
 
 1. **quote**: the sentence is, word for word, one or more whole sentences of the
    passage: supported by construction, no model needed (extractive answers, quotes);
@@ -14,9 +14,13 @@ goes through three checks, cheapest first, and the answering model has no say in
    negates, uses the opposite of its word ("reasonable" for "unreasonable"), or swaps
    two people the passage links one way ("Trump wants to keep Putin" for "Putin wants
    to keep Trump"): unsupported;
-5. **judge**: a bundled model is asked for one token, yes or no, "does the passage
-   state this answer to this question"; p(yes) is read from the token probabilities
-   and compared with the tier's threshold (measured on ``evals/datasets/claims``).
+5. **attribution**: the sentence repeats a quotation as fact without naming the
+   speaker the passage gives it (rag/attribution.py): unsupported;
+6. **judge**: a bundled model is asked for one token, yes or no, "according to the
+   passage, is this answer to this question correct?"; p(yes) is read from the token
+   probabilities and compared with the tier's threshold (measured on
+   ``evals/datasets/claims``). Asked "does the passage state this answer?" instead, it
+   scored bare right answers ("Delhi") low and separated worse on both claim sets.
 
 The judge runs locally whatever model wrote the answer, so a remote model that plants
 false claims, or one that would say "yes" to anything, cannot vouch for itself.
@@ -25,13 +29,14 @@ false claims, or one that would say "yes" to anything, cannot vouch for itself.
 import math
 import re
 from dataclasses import dataclass
-from functools import cache
 from typing import Protocol
 
 import Stemmer
 
 from rag import prompts
+from rag.attribution import unattributed
 from rag.chunk import sentence_spans
+from rag.names import names
 from rag.overlap import support
 
 # "one" is left out: "the one best placed", "one possibility" state no count.
@@ -64,35 +69,6 @@ def numbers(text: str) -> set[float]:
         except ValueError:  # "1.2.3": keep each part
             found.update(float(part) for part in digits.split(".") if part)
     return found
-
-
-TITLES = {"Mr", "Ms", "Mrs", "Dr", "President", "Prime", "Minister", "Sir", "I"}
-_RUN = re.compile(r"[A-Z][\w’'.-]*\w(?:\s+[A-Z][\w’'.-]*\w)*")
-
-
-def names(text: str) -> list[list[str]]:
-    """Runs of capitalised words that name someone or something ("Isaac Newton").
-
-    A lone word that starts the sentence counts unless it is a common word that any
-    sentence may start with ("The", "She", "Yes", "According to ...")."""
-    runs = []
-    for match in _RUN.finditer(text):
-        run = match.group().replace(".", "").replace("-", " ")
-        words = [w for w in run.split() if w not in TITLES]
-        first = not text[: match.start()].strip(" \"“‘'(")
-        if first and len(words) == 1 and words[0].lower() in starters():
-            continue
-        if words:
-            runs.append(words)
-    return runs
-
-
-@cache
-def starters() -> frozenset[str]:
-    """English stop words (NLTK's list, which llama-index ships) and a few openers."""
-    from nltk.corpus import stopwords
-
-    return frozenset(stopwords.words("english")) | {"yes", "according", "both", "also"}
 
 
 def unknown_names(claim: str, passage: str) -> list[str]:
@@ -283,7 +259,7 @@ class Verdict:
 
     supported: bool
     score: float
-    check: str  # "quote", "numbers", "names", "polarity", "judge", "overlap" or "uncited"
+    check: str  # quote, numbers, names, polarity, attribution, composed, judge, overlap, uncited
 
 
 class Judge(Protocol):
@@ -327,6 +303,8 @@ class Verifier:
             return Verdict(False, 0.0, "names")
         if polarity_clash(claim, passage) or role_swap(claim, passage):
             return Verdict(False, 0.0, "polarity")
+        if unattributed(claim, question, passage):
+            return Verdict(False, 0.0, "attribution")
         if composed:
             return Verdict(True, 1.0, "composed")
         if self.judge is None:

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from rag.attribution import unattributed
 from rag.errors import RagError
 from rag.evals.claims import load_claims, overlap_check, run_claims, verifier_check
 from rag.verify import (
@@ -100,6 +101,25 @@ def test_cheap_checks_decide_before_the_judge_and_the_judge_decides_the_rest():
     )
     no = Verifier(_Judge(0.2), threshold=0.5)
     assert not no.check("Who is Witkoff?", "Witkoff is Trump's envoy.", passage).supported
+    quoted = "“Putin wants to keep Trump as a resource,” said Sergei Markov, an analyst."
+    opinion = "Putin wants to keep Trump as a resource."
+    assert verifier.check("What does Putin want?", opinion, quoted).check == "attribution"
+    assert verifier.check("What does Markov say?", opinion, quoted).check == "judge"
+
+
+def test_attribution_names_the_speaker_of_a_quotation_stated_as_fact():
+    speech = "“One quality of Mr. Putin is that he doesn’t keep a pre-prepared plan,”"
+    plan = f"{speech} Ms. Stanovaya said."
+    claim = "Putin doesn't keep a pre-prepared plan."
+    assert unattributed(claim, "Does Putin keep a plan?", plan) == "Stanovaya"
+    assert unattributed(claim, "What does Stanovaya say about plans?", plan) is None
+    assert unattributed(f"Stanovaya says {claim}", "Does Putin keep a plan?", plan) is None
+    ended = plan.replace(",” Ms. Stanovaya said.", ".” Ms. Stanovaya said so.")
+    assert unattributed(claim, "Does Putin keep a plan?", ended) == "Stanovaya"
+    scare = "Moscow claims the four “annexed” regions, Mr. Peskov said."
+    assert unattributed("Moscow claims the four annexed regions.", "What?", scare) is None
+    unsaid = "“Putin doesn’t keep a pre-prepared plan.”"  # no speaker named: nothing to check
+    assert unattributed(claim, "Does Putin keep a plan?", unsaid) is None
 
 
 def test_p_yes_reads_yes_and_no_mass_from_the_first_token():

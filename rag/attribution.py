@@ -6,13 +6,14 @@ does Putin want?" it states his opinion as fact. A judge asked "is this answer c
 according to the passage?" says yes, since the passage holds those words. So the
 verifier (rag/verify.py) asks this cheap question first: does the sentence mostly repeat
 a quotation whose speaker the passage names, while neither the sentence nor the
-question names that speaker?
+question names that speaker? And when the sentence has someone speak ("Witkoff said
+..."), is that person among those the passage has speaking?
 """
 
 import re
 
 from rag.chunk import sentence_spans
-from rag.names import names
+from rag.names import TITLES, names
 from rag.overlap import content_terms
 
 # A quotation: text between curly or straight double quotes, at least four words long
@@ -44,4 +45,54 @@ def unattributed(claim: str, question: str, passage: str) -> str | None:
         who = speakers(passage, match.start(), match.end())
         if who and not any(content_terms(name) & named for name in who):
             return who[0]
+    return None
+
+
+_SPEECH = re.compile(
+    r"^(?:said|says|say|told|tells|added|adds|stated|states|wrote|writes|noted|notes|argued|"
+    r"argues|warned|warns|explained|explains)$",
+    re.IGNORECASE,
+)
+_TOKEN = re.compile(r"[A-Za-z][\w’'-]*")
+_PRONOUN = re.compile(r"^(?:he|she|they|we|i)$", re.IGNORECASE)
+
+
+def _speakers(text: str, before: int, after: int, either: bool) -> list[set[str]]:
+    """For each speech verb ("said", "told"...): the capitalised words just ahead of it,
+    lowered ("Ms. Stanovaya said"; up to ``before`` words), or when none are, just
+    behind it ("..., said Sergei Markov"; up to ``after``): "Ushakov said Mr. Putin had"
+    is Ushakov speaking of Putin. ``either`` takes both sides (a passage, read
+    leniently: "“Putin wants peace,” said Markov"). An empty set when a pronoun speaks
+    ("she said")."""
+    tokens = _TOKEN.findall(text)
+    found = []
+    for i, word in enumerate(tokens):
+        if not _SPEECH.match(word):
+            continue
+        ahead, behind = tokens[max(0, i - before) : i], tokens[i + 1 : i + 1 + after]
+        if any(_PRONOUN.match(w) for w in ahead[-2:] + behind[:1]):
+            found.append(set())
+            continue
+        names_in = [
+            {w.lower() for w in part if w[0].isupper() and w not in TITLES}
+            for part in (ahead, behind)
+        ]
+        found.append(names_in[0] | names_in[1] if either else names_in[0] or names_in[1])
+    return found
+
+
+def misattributed(claim: str, passage: str) -> str | None:
+    """The speaker the claim gives ("Witkoff said ...") when the passage has people
+    speaking but never that one: "Yuri Ushakov said Mr. Putin had conveyed signals to
+    Mr. Witkoff" is Ushakov's account, not Witkoff's."""
+    said = [who for who in _speakers(claim, 3, 3, either=False) if who]
+    if not said:
+        return None
+    speaking = _speakers(passage, 8, 4, either=True)
+    if not speaking or any(not who for who in speaking):  # none, or a pronoun: unknown
+        return None
+    heard = set().union(*speaking)
+    for who in said:
+        if not who & heard:
+            return " ".join(sorted(who))
     return None

@@ -15,7 +15,8 @@ goes through these checks, cheapest first, and the answering model has no say in
    two people the passage links one way ("Trump wants to keep Putin" for "Putin wants
    to keep Trump"): unsupported;
 5. **attribution**: the sentence repeats a quotation as fact without naming the
-   speaker the passage gives it (rag/attribution.py): unsupported;
+   speaker the passage gives it, or has someone say what the passage has only others
+   say (rag/attribution.py): unsupported;
 6. **judge**: a bundled model is asked for one token, yes or no, "according to the
    passage, is this answer to this question correct?"; p(yes) is read from the token
    probabilities and compared with the tier's threshold (measured on
@@ -34,7 +35,7 @@ from typing import Protocol
 import Stemmer
 
 from rag import prompts
-from rag.attribution import unattributed
+from rag.attribution import misattributed, unattributed
 from rag.chunk import sentence_spans
 from rag.names import names
 from rag.overlap import support
@@ -303,7 +304,7 @@ class Verifier:
             return Verdict(False, 0.0, "names")
         if polarity_clash(claim, passage) or role_swap(claim, passage):
             return Verdict(False, 0.0, "polarity")
-        if unattributed(claim, question, passage):
+        if unattributed(claim, question, passage) or misattributed(claim, passage):
             return Verdict(False, 0.0, "attribution")
         if composed:
             return Verdict(True, 1.0, "composed")

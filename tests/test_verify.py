@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from rag.attribution import unattributed
+from rag.attribution import misattributed, unattributed
 from rag.errors import RagError
 from rag.evals.claims import load_claims, overlap_check, run_claims, verifier_check
 from rag.verify import (
@@ -120,6 +120,17 @@ def test_attribution_names_the_speaker_of_a_quotation_stated_as_fact():
     assert unattributed("Moscow claims the four annexed regions.", "What?", scare) is None
     unsaid = "“Putin doesn’t keep a pre-prepared plan.”"  # no speaker named: nothing to check
     assert unattributed(claim, "Does Putin keep a plan?", unsaid) is None
+
+
+def test_misattributed_speech_is_caught_by_who_speaks_in_the_passage():
+    aide = "The aide, Yuri Ushakov, said Mr. Putin had conveyed certain signals to Mr. Witkoff."
+    assert misattributed("Steve Witkoff said Putin conveyed signals.", aide) == "steve witkoff"
+    assert misattributed("Ushakov said Putin had conveyed signals.", aide) is None
+    assert misattributed("Putin conveyed signals to Witkoff.", aide) is None  # nobody speaks
+    markov = "“Putin wants peace,” said Sergei Markov, an analyst."
+    assert misattributed("Markov said Putin wants peace.", markov) is None
+    assert misattributed("Stanovaya said Putin wants peace.", markov) == "stanovaya"
+    assert misattributed("Stanovaya said Putin wants peace.", "“Peace,” she said.") is None
 
 
 def test_p_yes_reads_yes_and_no_mass_from_the_first_token():

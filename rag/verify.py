@@ -20,8 +20,10 @@ goes through these checks, cheapest first, and the answering model has no say in
 6. **judge**: a bundled model is asked for one token, yes or no, "according to the
    passage, is this answer to this question correct?"; p(yes) is read from the token
    probabilities and compared with the tier's threshold (measured on
-   ``evals/datasets/claims``). Asked "does the passage state this answer?" instead, it
-   scored bare right answers ("Delhi") low and separated worse on both claim sets.
+   ``evals/datasets/claims``). Asked only "does the passage state this answer?", it
+   scored bare right answers ("Delhi") low and separated worse on both claim sets; but
+   "is it correct?" forgives a dropped subject, so a sentence that passes is then
+   asked the first question too (with the 1.5B judge), and both must say yes.
 
 The judge runs locally whatever model wrote the answer, so a remote model that plants
 false claims, or one that would say "yes" to anything, cannot vouch for itself.
@@ -274,9 +276,10 @@ class Judge(Protocol):
 class Verifier:
     """Decides whether passages state a sentence (read as an answer to a question)."""
 
-    def __init__(self, judge: Judge | None, threshold: float) -> None:
+    def __init__(self, judge: Judge | None, threshold: float, stated: float = 0.0) -> None:
         self.judge = judge  # None: word overlap only (the weak, model-free tier)
         self.threshold = threshold  # the judge's p(yes), or the share of words without one
+        self.stated = stated  # p(yes) the second question needs (0: not asked)
 
     @property
     def name(self) -> str:
@@ -311,11 +314,23 @@ class Verifier:
         if self.judge is None:
             score = support(claim, passage)
             return Verdict(score >= self.threshold, score, "overlap")
-        p = self.judge.p_yes(
-            prompts.load("verify_system"),
-            prompts.render("verify", passage=passage, question=question, claim=claim),
-        )
+        p = self._ask("verify", passage, question, claim)
+        if p >= self.threshold and self.stated:
+            # "Is it correct?" forgives a dropped subject ("Putin wants to return to
+            # Moscow's sphere" of Ukraine returning: p 0.90); "does the passage state
+            # it?" does not (0.67). Both must say yes.
+            # The second p(yes) is moved onto the first's scale: score >= threshold
+            # exactly when both said yes.
+            second = self._ask("verify_stated", passage, question, claim)
+            p = min(p, second + self.threshold - self.stated)
         return Verdict(p >= self.threshold, round(p, 4), "judge")
+
+    def _ask(self, prompt: str, passage: str, question: str, claim: str) -> float:
+        assert self.judge is not None
+        return self.judge.p_yes(
+            prompts.load(f"{prompt}_system"),
+            prompts.render(prompt, passage=passage, question=question, claim=claim),
+        )
 
 
 def p_yes_from_top(top: list[tuple[str, float]]) -> float:

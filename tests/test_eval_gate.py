@@ -11,9 +11,9 @@ from tests.conftest import ROOT
 
 DATASETS = ROOT / "evals" / "datasets"
 
-# README: str_em 0.917 (first sentence 0.883), citations (graded by the 1.5B judge)
-# 0.990 / 0.990, abstention precision 0.944 and F1 0.872, every summary covering 3 points,
-# 30 words.
+# README: str_em 0.900 (first sentence 0.883), citations (graded by the 1.5B judge)
+# 0.989 / 0.990, abstention precision 0.941 and F1 0.842, every summary covering 3 points,
+# 23 words.
 SEED_FLOORS = {
     "str_em": 0.87,
     "first_sentence_em": 0.83,
@@ -40,7 +40,7 @@ def test_seed_set_stays_above_its_floor(seed_run, metric, floor):
 def test_seed_set_invalid_citations_and_answer_length(seed_run):
     metrics = seed_run.metrics["ours"]
     assert metrics["invalid_citation_rate"] == 0.0 and metrics["errors"] == 0
-    assert metrics["median_answer_words"] <= 36
+    assert metrics["median_answer_words"] <= 28
 
 
 def test_instructions_inside_documents_are_not_obeyed():

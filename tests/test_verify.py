@@ -107,6 +107,31 @@ def test_cheap_checks_decide_before_the_judge_and_the_judge_decides_the_rest():
     assert verifier.check("What does Markov say?", opinion, quoted).check == "judge"
 
 
+class _TwoQuestions(_Judge):
+    """p(yes) by question: "is it correct?" and "does the passage state it?"."""
+
+    def __init__(self, correct: float, stated: float) -> None:
+        super().__init__(correct)
+        self.stated = stated
+
+    def p_yes(self, system: str, user: str) -> float:
+        correct = super().p_yes(system, user)
+        return correct if "Proposed answer" in user else self.stated
+
+
+def test_a_second_question_must_also_say_yes_when_the_tier_asks_it():
+    passage, claim = "Mr. Putin met Steve Witkoff on Wednesday.", "Putin met Witkoff."
+    lenient = _TwoQuestions(correct=0.9, stated=0.6)  # "correct", but not quite "stated"
+    both = Verifier(lenient, threshold=0.8, stated=0.7)
+    verdict = both.check("Who met?", claim, passage)
+    assert not verdict.supported and verdict.score == pytest.approx(0.7) and lenient.calls == 2
+    assert Verifier(_TwoQuestions(0.9, 0.75), 0.8, stated=0.7).check("?", claim, passage).supported
+    first_only = _TwoQuestions(correct=0.5, stated=0.99)
+    assert not Verifier(first_only, 0.8, stated=0.7).check("?", claim, passage).supported
+    assert first_only.calls == 1  # a first "no" is final: the second question is not asked
+    assert Verifier(lenient, threshold=0.8).check("?", claim, passage).supported  # one question
+
+
 def test_attribution_names_the_speaker_of_a_quotation_stated_as_fact():
     speech = "“One quality of Mr. Putin is that he doesn’t keep a pre-prepared plan,”"
     plan = f"{speech} Ms. Stanovaya said."

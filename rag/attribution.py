@@ -13,7 +13,7 @@ question names that speaker? And when the sentence has someone speak ("Witkoff s
 import re
 
 from rag.chunk import sentence_spans
-from rag.names import TITLES, names
+from rag.names import TITLES, TOKEN, names
 from rag.overlap import content_terms
 
 # A quotation: text between curly or straight double quotes, at least four words long
@@ -22,7 +22,7 @@ _QUOTE = re.compile(r"“([^”]{12,})”|\"([^\"]{12,})\"")
 MOSTLY = 0.7  # share of the sentence's content words that come from the quotation
 
 
-def speakers(passage: str, start: int, end: int) -> list[str]:
+def quote_speakers(passage: str, start: int, end: int) -> list[str]:
     """Names in the quotation's own sentences outside the quotation itself: its speaker
     ("..., said Sergei Markov, a political analyst." / "Mr. Putin said: ...")."""
     spans = sentence_spans(passage)
@@ -42,7 +42,7 @@ def unattributed(claim: str, question: str, passage: str) -> str | None:
         words = content_terms(match.group(1) or match.group(2))
         if len(words) < 4 or len(said & words) < MOSTLY * len(said):
             continue
-        who = speakers(passage, match.start(), match.end())
+        who = quote_speakers(passage, match.start(), match.end())
         if who and not any(content_terms(name) & named for name in who):
             return who[0]
     return None
@@ -53,18 +53,17 @@ _SPEECH = re.compile(
     r"argues|warned|warns|explained|explains)$",
     re.IGNORECASE,
 )
-_TOKEN = re.compile(r"[A-Za-z][\w’'-]*")
 _PRONOUN = re.compile(r"^(?:he|she|they|we|i)$", re.IGNORECASE)
 
 
-def _speakers(text: str, before: int, after: int, either: bool) -> list[set[str]]:
+def _speech_speakers(text: str, before: int, after: int, either: bool) -> list[set[str]]:
     """For each speech verb ("said", "told"...): the capitalised words just ahead of it,
     lowered ("Ms. Stanovaya said"; up to ``before`` words), or when none are, just
     behind it ("..., said Sergei Markov"; up to ``after``): "Ushakov said Mr. Putin had"
     is Ushakov speaking of Putin. ``either`` takes both sides (a passage, read
     leniently: "“Putin wants peace,” said Markov"). An empty set when a pronoun speaks
     ("she said")."""
-    tokens = _TOKEN.findall(text)
+    tokens = TOKEN.findall(text)
     found = []
     for i, word in enumerate(tokens):
         if not _SPEECH.match(word):
@@ -85,10 +84,10 @@ def misattributed(claim: str, passage: str) -> str | None:
     """The speaker the claim gives ("Witkoff said ...") when the passage has people
     speaking but never that one: "Yuri Ushakov said Mr. Putin had conveyed signals to
     Mr. Witkoff" is Ushakov's account, not Witkoff's."""
-    said = [who for who in _speakers(claim, 3, 3, either=False) if who]
+    said = [who for who in _speech_speakers(claim, 3, 3, either=False) if who]
     if not said:
         return None
-    speaking = _speakers(passage, 8, 4, either=True)
+    speaking = _speech_speakers(passage, 8, 4, either=True)
     if not speaking or any(not who for who in speaking):  # none, or a pronoun: unknown
         return None
     heard = set().union(*speaking)

@@ -8,6 +8,7 @@ import re
 from functools import cache
 
 TITLES = {"Mr", "Ms", "Mrs", "Dr", "President", "Prime", "Minister", "Sir", "I"}
+TOKEN = re.compile(r"[A-Za-z][\w’'-]*")  # a word, apostrophes and hyphens kept
 _RUN = re.compile(r"[A-Z][\w’'.-]*\w(?:\s+[A-Z][\w’'.-]*\w)*")
 
 

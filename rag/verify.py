@@ -23,7 +23,7 @@ goes through these checks, cheapest first, and the answering model has no say in
    ``evals/datasets/claims``). Asked only "does the passage state this answer?", it
    scored bare right answers ("Delhi") low and separated worse on both claim sets; but
    "is it correct?" forgives a dropped subject, so a sentence that passes is then
-   asked the first question too (with the 1.5B judge), and both must say yes.
+   asked "does the passage state it?" too (with the 1.5B judge), and both must say yes.
 
 The judge runs locally whatever model wrote the answer, so a remote model that plants
 false claims, or one that would say "yes" to anything, cannot vouch for itself.
@@ -39,7 +39,7 @@ import Stemmer
 from rag import prompts
 from rag.attribution import misattributed, unattributed
 from rag.chunk import sentence_spans
-from rag.names import names
+from rag.names import TOKEN, names
 from rag.overlap import support
 
 # "one" is left out: "the one best placed", "one possibility" state no count.
@@ -182,7 +182,6 @@ def polarity_clash(claim: str, passage: str) -> str | None:
     return None
 
 
-_TOKEN = re.compile(r"[A-Za-z][\w’'-]*")
 _LINKING = frozenset(  # words between two names that say nothing about who did what
     {"the", "a", "an", "to", "of", "in", "on", "at", "for", "by", "his", "her", "their", "its",
      "that", "this", "is", "was", "were", "be", "has", "had", "have", "mr", "ms", "he", "she",
@@ -204,8 +203,8 @@ def role_swap(claim: str, passage: str) -> str | None:
             known.append(word)
     if len(known) < 2:
         return None
-    said = [(m.group(), _STEM.stemWord(m.group().lower())) for m in _TOKEN.finditer(claim)]
-    source = [(m.group(), _STEM.stemWord(m.group().lower())) for m in _TOKEN.finditer(passage)]
+    said = [(m.group(), _STEM.stemWord(m.group().lower())) for m in TOKEN.finditer(claim)]
+    source = [(m.group(), _STEM.stemWord(m.group().lower())) for m in TOKEN.finditer(passage)]
 
     def at(tokens: list[tuple[str, str]], name: str) -> list[int]:
         return [i for i, (w, _) in enumerate(tokens) if w == name]

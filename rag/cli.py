@@ -385,13 +385,15 @@ def eval_cmd(
 
 
 def _eval_claims(path, verifiers, limit, step, out_dir, as_json) -> None:
-    """``rag eval --claims``: the word-overlap check beside each named verifier tier."""
+    """``rag eval --claims``: shared words alone (the check this project used before,
+    column "words") beside each named verifier tier ("overlap" is the tier: the cheap
+    checks, then shared words)."""
     from rag.evals.claims import overlap_check, run_claims, verifier_check, write_claims_report
     from rag.judge import make_verifier
     from rag.settings import Settings
 
     settings = Settings.from_env()
-    checks = {"overlap": overlap_check(settings.support)}
+    checks = {"words": overlap_check(settings.support)}
     for name in [v.strip() for v in verifiers.split(",") if v.strip()]:
         checks[name] = verifier_check(make_verifier(Settings.from_env(verifier=name)))
     run = run_claims(path, checks, limit=limit, step=step)

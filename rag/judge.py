@@ -18,11 +18,10 @@ from rag.verify import Verifier, p_yes_from_top
 class Tier:
     model: BundledModel | None  # None: word overlap, no model
     threshold: float  # chosen on evals/datasets/claims (README, "Verified claims")
-    stated: float = 0.0  # p(yes) of the second question, "does the passage state it?"
 
 
 TIERS = {
-    "qwen-1.5b": Tier(QWEN_15B, 0.8, stated=0.7),  # the default
+    "qwen-1.5b": Tier(QWEN_15B, 0.8),  # the default
     "qwen-0.5b": Tier(QWEN_05B, 0.26),  # the generator's own model: no second one loaded
     "overlap": Tier(None, 0.6),  # shared words only: fast, fooled by reworded falsehoods
 }
@@ -64,7 +63,7 @@ def make_verifier(settings: Settings) -> Verifier:
     if tier is None:
         raise RagError(f"unknown verifier {settings.verifier!r}: use {', '.join(TIERS)}")
     threshold = settings.verify_threshold if settings.verify_threshold else tier.threshold
-    return Verifier(tier.model and _Lazy(tier.model, settings), threshold, tier.stated)
+    return Verifier(tier.model and _Lazy(tier.model, settings), threshold)
 
 
 class _Lazy:

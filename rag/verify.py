@@ -13,17 +13,19 @@ goes through these checks, cheapest first, and the answering model has no say in
 4. **polarity**: the sentence negates what the passage does not, affirms what it
    negates, uses the opposite of its word ("reasonable" for "unreasonable"), or swaps
    two people the passage links one way ("Trump wants to keep Putin" for "Putin wants
-   to keep Trump"): unsupported;
-5. **attribution**: the sentence repeats a quotation as fact without naming the
+   to keep Trump", rag/roles.py): unsupported;
+5. **subject**: the sentence has X do what the passage has X want someone else to do
+   ("Putin wants to return" of "Putin wants Ukraine to return", rag/roles.py):
+   unsupported;
+6. **attribution**: the sentence repeats a quotation as fact without naming the
    speaker the passage gives it, or has someone say what the passage has only others
    say (rag/attribution.py): unsupported;
-6. **judge**: a bundled model is asked for one token, yes or no, "according to the
+7. **judge**: a bundled model is asked for one token, yes or no, "according to the
    passage, is this answer to this question correct?"; p(yes) is read from the token
    probabilities and compared with the tier's threshold (measured on
    ``evals/datasets/claims``). Asked only "does the passage state this answer?", it
-   scored bare right answers ("Delhi") low and separated worse on both claim sets; but
-   "is it correct?" forgives a dropped subject, so a sentence that passes is then
-   asked "does the passage state it?" too (with the 1.5B judge), and both must say yes.
+   scored bare right answers ("Delhi") low and separated worse on both claim sets;
+   "is it correct?" forgives a dropped subject, which check 5 catches first.
 
 The judge runs locally whatever model wrote the answer, so a remote model that plants
 false claims, or one that would say "yes" to anything, cannot vouch for itself.
@@ -34,13 +36,12 @@ import re
 from dataclasses import dataclass
 from typing import Protocol
 
-import Stemmer
-
 from rag import prompts
 from rag.attribution import misattributed, unattributed
 from rag.chunk import sentence_spans
-from rag.names import TOKEN, names
+from rag.names import names
 from rag.overlap import support
+from rag.roles import STEM, dropped_subject, role_swap
 
 # "one" is left out: "the one best placed", "one possibility" state no count.
 _NUMBER_WORDS = (
@@ -54,7 +55,6 @@ _WORD_NUMBERS |= {"hundred": 100, "thousand": 1000, "dozen": 12}
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*|\b(?:" + "|".join(_WORD_NUMBERS) + r")\b", re.IGNORECASE)
 _NORMAL = re.compile(r"[^\w]+")
 _WORD = re.compile(r"[\w’'.-]*\w")
-_STEM = Stemmer.Stemmer("english")
 
 
 def numbers(text: str) -> set[float]:
@@ -84,12 +84,12 @@ def unknown_names(claim: str, passage: str) -> list[str]:
     match by stem or when one stem starts the other ("Russia" / "Russian"); an
     acronym also matches the initials of capitalised words ("US" / "United States")."""
     words = _WORD.findall(re.sub(r"[-.]", " ", passage))
-    stems = {_STEM.stemWord(w.replace(".", "").lower()) for w in words}
+    stems = {STEM.stemWord(w.replace(".", "").lower()) for w in words}
     caps = [w for w in words if w[0].isupper()]
     initials = {"".join(w[0] for w in caps[i : i + n]) for n in (2, 3, 4) for i in range(len(caps))}
 
     def known(word: str) -> bool:
-        stem = _STEM.stemWord(word.lower())
+        stem = STEM.stemWord(word.lower())
         if stem in stems:
             return True
         related = (s for s in stems if min(len(s), len(stem)) >= 4)  # "Russia" / "Russian"
@@ -165,11 +165,11 @@ def polarity_clash(claim: str, passage: str) -> str | None:
     if _NEGATION.search(body) and not _NEGATION.search(passage):
         return "negation added"
     if not _NEGATION.search(body) and not _CONTRAST.search(body):
-        stems = {_STEM.stemWord(w) for w in said}
+        stems = {STEM.stemWord(w) for w in said}
         for match in _NEGATION.finditer(passage):
             following = _LOWER_WORD.findall(passage[match.end() :].lower())[:4]
             word = next((w for w in following if w not in _FILLER and not w.endswith("ly")), "")
-            if word and _STEM.stemWord(word) in stems:
+            if word and STEM.stemWord(word) in stems:
                 return f"negation of {word!r} dropped"
     source = set(_LOWER_WORD.findall(passage.lower()))
     for word in set(said):
@@ -179,55 +179,6 @@ def polarity_clash(claim: str, passage: str) -> str | None:
             bare = word.removeprefix(prefix)
             if bare != word and len(bare) >= 5 and bare in source and word not in source:
                 return f"{word} / {bare}"
-    return None
-
-
-_LINKING = frozenset(  # words between two names that say nothing about who did what
-    {"the", "a", "an", "to", "of", "in", "on", "at", "for", "by", "his", "her", "their", "its",
-     "that", "this", "is", "was", "were", "be", "has", "had", "have", "mr", "ms", "he", "she",
-     "it", "they", "as", "so", "also", "said", "says"}
-)  # fmt: skip
-_SYMMETRIC = frozenset(  # "A met B" is "B met A": order says nothing
-    {"with", "and", "between", "both", "each", "other", "meet", "met", "meeting", "talk",
-     "talks", "together"}
-)  # fmt: skip
-
-
-def role_swap(claim: str, passage: str) -> str | None:
-    """Two names the passage links one way ("Putin wants to keep Trump") that the claim
-    links the other way ("Trump wants to keep Putin"), by the same words between them."""
-    known = []
-    for run in names(claim):
-        word = next((w for w in run if re.search(rf"\b{re.escape(w)}\b", passage)), None)
-        if word and word not in known:
-            known.append(word)
-    if len(known) < 2:
-        return None
-    said = [(m.group(), _STEM.stemWord(m.group().lower())) for m in TOKEN.finditer(claim)]
-    source = [(m.group(), _STEM.stemWord(m.group().lower())) for m in TOKEN.finditer(passage)]
-
-    def at(tokens: list[tuple[str, str]], name: str) -> list[int]:
-        return [i for i, (w, _) in enumerate(tokens) if w == name]
-
-    def linked(x: str, y: str, middle: list[str]) -> bool:
-        for i in at(source, x):
-            for j in at(source, y):
-                if i < j <= i + len(middle) + 8:
-                    between = {s for _, s in source[i + 1 : j]}
-                    if sum(m in between for m in middle) >= max(1, 0.6 * len(middle)):
-                        return True
-        return False
-
-    for a_index, a in enumerate(known):
-        for b in known[a_index + 1 :]:
-            for i in at(said, a):
-                for j in (j for j in at(said, b) if j > i):
-                    words = said[i + 1 : j]
-                    middle = [s for w, s in words if w.lower() not in _LINKING]
-                    if not middle or any(w.lower() in _SYMMETRIC for w, _ in words):
-                        continue
-                    if linked(b, a, middle) and not linked(a, b, middle):
-                        return f"{a} / {b}"
     return None
 
 
@@ -261,7 +212,7 @@ class Verdict:
 
     supported: bool
     score: float
-    check: str  # quote, numbers, names, polarity, attribution, composed, judge, overlap, uncited
+    check: str  # quote, numbers, names, polarity, subject, attribution, composed, judge, ...
 
 
 class Judge(Protocol):
@@ -275,10 +226,9 @@ class Judge(Protocol):
 class Verifier:
     """Decides whether passages state a sentence (read as an answer to a question)."""
 
-    def __init__(self, judge: Judge | None, threshold: float, stated: float = 0.0) -> None:
+    def __init__(self, judge: Judge | None, threshold: float) -> None:
         self.judge = judge  # None: word overlap only (the weak, model-free tier)
         self.threshold = threshold  # the judge's p(yes), or the share of words without one
-        self.stated = stated  # p(yes) the second question needs (0: not asked)
 
     @property
     def name(self) -> str:
@@ -306,6 +256,8 @@ class Verifier:
             return Verdict(False, 0.0, "names")
         if polarity_clash(claim, passage) or role_swap(claim, passage):
             return Verdict(False, 0.0, "polarity")
+        if dropped_subject(claim, passage):
+            return Verdict(False, 0.0, "subject")
         if unattributed(claim, question, passage) or misattributed(claim, passage):
             return Verdict(False, 0.0, "attribution")
         if composed:
@@ -313,23 +265,11 @@ class Verifier:
         if self.judge is None:
             score = support(claim, passage)
             return Verdict(score >= self.threshold, score, "overlap")
-        p = self._ask("verify", passage, question, claim)
-        if p >= self.threshold and self.stated:
-            # "Is it correct?" forgives a dropped subject ("Putin wants to return to
-            # Moscow's sphere" of Ukraine returning: p 0.90); "does the passage state
-            # it?" does not (0.67). Both must say yes.
-            # The second p(yes) is moved onto the first's scale: score >= threshold
-            # exactly when both said yes.
-            second = self._ask("verify_stated", passage, question, claim)
-            p = min(p, second + self.threshold - self.stated)
-        return Verdict(p >= self.threshold, round(p, 4), "judge")
-
-    def _ask(self, prompt: str, passage: str, question: str, claim: str) -> float:
-        assert self.judge is not None
-        return self.judge.p_yes(
-            prompts.load(f"{prompt}_system"),
-            prompts.render(prompt, passage=passage, question=question, claim=claim),
+        p = self.judge.p_yes(
+            prompts.load("verify_system"),
+            prompts.render("verify", passage=passage, question=question, claim=claim),
         )
+        return Verdict(p >= self.threshold, round(p, 4), "judge")
 
 
 def p_yes_from_top(top: list[tuple[str, float]]) -> float:

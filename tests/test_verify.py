@@ -8,13 +8,13 @@ import pytest
 from rag.attribution import misattributed, unattributed
 from rag.errors import RagError
 from rag.evals.claims import load_claims, overlap_check, run_claims, verifier_check
+from rag.roles import dropped_subject, role_swap
 from rag.verify import (
     Verifier,
     is_quote,
     numbers,
     p_yes_from_top,
     polarity_clash,
-    role_swap,
     unknown_names,
 )
 
@@ -71,6 +71,19 @@ def test_role_swap_catches_who_did_what_to_whom_but_not_symmetric_relations():
     assert role_swap("Witkoff held talks with Putin in Moscow.", talks) is None
 
 
+def test_dropped_subject_catches_a_doer_lost_between_verb_and_infinitive():
+    passage = "The mayor asked Ms. Diaz to close the bridge, and she urged them to leave early."
+    assert dropped_subject("The mayor asked to close the bridge.", passage)
+    assert dropped_subject("She urged to leave early.", passage)
+    assert dropped_subject("The mayor asked Diaz to close the bridge.", passage) is None
+    assert dropped_subject("The bridge was to close.", passage) is None  # no verb of wanting
+    direct = "The council wants to close the bridge; it wants the mayor to act."
+    assert dropped_subject("The council wants to close the bridge.", direct) is None
+    # a name that is not the infinitive's subject does not count
+    aside = "Oil ministers agreed to an embargo in October and to cut output."
+    assert dropped_subject("The ministers agreed to cut output.", aside) is None
+
+
 class _Judge:
     name = "scripted-judge"
 
@@ -105,31 +118,6 @@ def test_cheap_checks_decide_before_the_judge_and_the_judge_decides_the_rest():
     opinion = "Putin wants to keep Trump as a resource."
     assert verifier.check("What does Putin want?", opinion, quoted).check == "attribution"
     assert verifier.check("What does Markov say?", opinion, quoted).check == "judge"
-
-
-class _TwoQuestions(_Judge):
-    """p(yes) by question: "is it correct?" and "does the passage state it?"."""
-
-    def __init__(self, correct: float, stated: float) -> None:
-        super().__init__(correct)
-        self.stated = stated
-
-    def p_yes(self, system: str, user: str) -> float:
-        correct = super().p_yes(system, user)
-        return correct if "Proposed answer" in user else self.stated
-
-
-def test_a_second_question_must_also_say_yes_when_the_tier_asks_it():
-    passage, claim = "Mr. Putin met Steve Witkoff on Wednesday.", "Putin met Witkoff."
-    lenient = _TwoQuestions(correct=0.9, stated=0.6)  # "correct", but not quite "stated"
-    both = Verifier(lenient, threshold=0.8, stated=0.7)
-    verdict = both.check("Who met?", claim, passage)
-    assert not verdict.supported and verdict.score == pytest.approx(0.7) and lenient.calls == 2
-    assert Verifier(_TwoQuestions(0.9, 0.75), 0.8, stated=0.7).check("?", claim, passage).supported
-    first_only = _TwoQuestions(correct=0.5, stated=0.99)
-    assert not Verifier(first_only, 0.8, stated=0.7).check("?", claim, passage).supported
-    assert first_only.calls == 1  # a first "no" is final: the second question is not asked
-    assert Verifier(lenient, threshold=0.8).check("?", claim, passage).supported  # one question
 
 
 def test_attribution_names_the_speaker_of_a_quotation_stated_as_fact():

@@ -1,10 +1,13 @@
 """`rag eval --claims FILE`: how well a checker tells stated claims from unstated ones.
 
 Reads the hand-labelled claim set (``evals/datasets/claims/claims.jsonl``: question,
-claim, passage, label, kind) or HaluEval QA pairs (``knowledge``, ``question``,
-``right_answer``, ``hallucinated_answer``: two cases per line), and scores each
-checker on the same cases: precision, recall and F1 of "supported", accuracy, AUC of
-its score, and the share judged right per kind.
+claim, passage, label, kind), HaluEval QA pairs (``knowledge``, ``question``,
+``right_answer``, ``hallucinated_answer``: two cases per line) or SQuAD 2.0 questions
+as ``datasets/squad2-open`` has them (bare answers: an answerable question's gold
+answer with its evidence sentence is supported; an unanswerable question's "plausible
+answer", a span SQuAD's writers placed to look right, with its sentence, is not), and
+scores each checker on the same cases: precision, recall and F1 of "supported",
+accuracy, AUC of its score, and the share judged right per kind.
 """
 
 import json
@@ -13,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from rag.chunk import sentence_spans
 from rag.errors import RagError
 from rag.overlap import support
 from rag.verify import Verdict, Verifier
@@ -31,7 +35,7 @@ class ClaimCase:
 
 
 def load_claims(path: Path) -> list[ClaimCase]:
-    """Either format, detected per line; a bad line is a RagError naming file and line."""
+    """Any of the three formats, detected per line; a bad line is a RagError naming file and line."""
     try:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
@@ -42,7 +46,9 @@ def load_claims(path: Path) -> list[ClaimCase]:
             continue
         try:
             row = json.loads(line)
-            if "knowledge" in row:  # HaluEval: one supported and one hallucinated answer
+            if "answerable" in row:  # SQuAD 2.0: one bare answer, or none (no span)
+                cases.extend(_squad_case(row))
+            elif "knowledge" in row:  # HaluEval: one supported and one hallucinated answer
                 q, passage, rid = row["question"].strip(), row["knowledge"], str(row["id"])
                 cases.append(ClaimCase(f"{rid}+", q, row["right_answer"], passage, True, "right"))
                 cases.append(
@@ -68,6 +74,25 @@ def load_claims(path: Path) -> list[ClaimCase]:
     if not cases:
         raise RagError(f"{path} holds no claims")
     return cases
+
+
+def _squad_case(row: dict) -> list[ClaimCase]:
+    """The bare-answer case a SQuAD 2.0 row gives: the answer and the sentence holding it."""
+    q = row["question"].strip()
+    if row["answerable"]:
+        answer, text, kind = row["answers"][0], row["evidence_sentence"], "gold"
+    else:
+        answer, text, kind = (
+            (row.get("plausible_answers") or [""])[0],
+            row.get("source_paragraph", ""),
+            "plausible",
+        )
+    sentence = next(
+        (text[a:b] for a, b in sentence_spans(text) if answer and answer in text[a:b]), None
+    )
+    if sentence is None:
+        return []
+    return [ClaimCase(str(row["id"]), q, answer, sentence, row["answerable"], kind)]
 
 
 Check = Callable[[ClaimCase], Verdict]

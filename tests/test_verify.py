@@ -174,7 +174,7 @@ def _sentences(passage: str) -> list[str]:
     return [passage[a:b] for a, b in sentence_spans(passage)]
 
 
-def test_claims_eval_reads_both_formats_and_scores_side_by_side(tmp_path):
+def test_claims_eval_reads_all_three_formats_and_scores_side_by_side(tmp_path):
     halu = tmp_path / "halu.jsonl"
     halu.write_text(
         json.dumps(
@@ -197,6 +197,23 @@ def test_claims_eval_reads_both_formats_and_scores_side_by_side(tmp_path):
     assert run.checkers["names"]["accuracy"] == 1.0  # "Mumbai" is nowhere in the passage
     assert run.checkers["names"]["decided_by"] == {"judge": 1, "names": 1}
     assert set(run.checkers) == {"overlap", "names"}
+    squad = tmp_path / "squad.jsonl"
+    paragraph = "The bridge opened in 1932. It was closed to trucks in 1990."
+    squad.write_text(
+        json.dumps({"id": "s1", "question": "When did the bridge open?", "answerable": True,
+                    "answers": ["1932"], "evidence_sentence": "The bridge opened in 1932."})
+        + "\n"
+        + json.dumps({"id": "s2", "question": "When did the bridge close to cars?",
+                      "answerable": False, "plausible_answers": ["1990"],
+                      "source_paragraph": paragraph})
+        + "\n"
+        + json.dumps({"id": "s3", "question": "Why?", "answerable": False, "answers": []})
+        + "\n"
+    )  # fmt: skip
+    assert [(c.claim, c.passage, c.supported, c.kind) for c in load_claims(squad)] == [
+        ("1932", "The bridge opened in 1932.", True, "gold"),
+        ("1990", "It was closed to trucks in 1990.", False, "plausible"),
+    ]  # a row without a span gives no case
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": 1, "claim": "x"}\n')
     with pytest.raises(RagError, match="bad.jsonl:1: bad claim row"):

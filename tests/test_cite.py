@@ -76,7 +76,7 @@ def test_declining_or_unsupported_model_past_the_gate_gets_quotes_and_a_note(ans
     answerer, _ = answer_with("NOT_IN_DOCUMENTS", "Witkoff owns 47 golden submarines [1].")
     for _ in range(2):
         answer = answerer.ask("Tell me about Steve Witkoff.")
-        assert not answer.abstained and "best-matching sentences" in answer.note
+        assert not answer.abstained and "closest to the question" in answer.note
         assert "special envoy" in answer.answer and "submarines" not in answer.answer
         _check_quotes(answer)
 

@@ -35,7 +35,7 @@ class ClaimCase:
 
 
 def load_claims(path: Path) -> list[ClaimCase]:
-    """Any of the three formats, detected per line; a bad line is a RagError naming file and line."""
+    """Any of the three formats, detected per line; a bad line is a RagError naming it."""
     try:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:

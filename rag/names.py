@@ -1,14 +1,18 @@
 """Names in a sentence: runs of capitalised words ("Isaac Newton", "Mr. Putin").
 
-The exact checks (rag/verify.py, rag/attribution.py), the retrieval gate and the
-people a document mentions (rag/summarize.py) all need the same reading of a name.
+The exact checks (rag/verify.py, rag/attribution.py, rag/roles.py), the retrieval gate
+and the people a document mentions (rag/summarize.py) all need the same reading of a
+name, of a word (TOKEN) and of a word's stem (STEM, which rag/overlap.py shares).
 """
 
 import re
 from functools import cache
 
+import Stemmer
+
 TITLES = {"Mr", "Ms", "Mrs", "Dr", "President", "Prime", "Minister", "Sir", "I"}
 TOKEN = re.compile(r"[A-Za-z][\w’'-]*")  # a word, apostrophes and hyphens kept
+STEM = Stemmer.Stemmer("english")
 _RUN = re.compile(r"[A-Z][\w’'.-]*\w(?:\s+[A-Z][\w’'.-]*\w)*")
 
 

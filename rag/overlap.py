@@ -8,10 +8,10 @@ import re
 from functools import lru_cache
 
 import bm25s
-import Stemmer
+
+from rag.names import STEM
 
 _NUMBER = re.compile(r"\d[\d,.]*")
-_STEMMER = Stemmer.Stemmer("english")
 
 
 @lru_cache(maxsize=4096)
@@ -20,7 +20,7 @@ def content_terms(text: str) -> frozenset[str]:
 
     Cached: each passage is compared with every sentence of an answer."""
     tokens = bm25s.tokenize(
-        [text], stopwords="en", stemmer=_STEMMER, show_progress=False, return_ids=False
+        [text], stopwords="en", stemmer=STEM, show_progress=False, return_ids=False
     )
     return frozenset(tokens[0] if tokens else []) | {n.strip(",.") for n in _NUMBER.findall(text)}
 

@@ -7,11 +7,7 @@ Ukraine to return". Both readings need only the words' order, so no model is ask
 
 import re
 
-import Stemmer
-
-from rag.names import TOKEN, names
-
-STEM = Stemmer.Stemmer("english")
+from rag.names import STEM, TOKEN, names
 
 _LINKING = frozenset(  # words between two names that say nothing about who did what
     {"the", "a", "an", "to", "of", "in", "on", "at", "for", "by", "his", "her", "their", "its",

@@ -39,9 +39,9 @@ from typing import Protocol
 from rag import prompts
 from rag.attribution import misattributed, unattributed
 from rag.chunk import sentence_spans
-from rag.names import names
+from rag.names import STEM, names
 from rag.overlap import support
-from rag.roles import STEM, dropped_subject, role_swap
+from rag.roles import dropped_subject, role_swap
 
 # "one" is left out: "the one best placed", "one possibility" state no count.
 _NUMBER_WORDS = (

@@ -125,7 +125,10 @@ class Answerer:
 
         def requote() -> None:
             quote(draft, s.extract_sentences)
-            self._verify(draft)
+            if answerable.quotes(draft, self.verifier.judge, s.quote_threshold):
+                self._verify(draft)
+            else:
+                draft.sentences, draft.citations = [], []
 
         select(draft, model_writes and gate.passes(draft, s.gate), model_writes, requote)
         draft.mark("verify")

@@ -126,6 +126,41 @@ def test_answerable_by_the_judge_asks_the_model(seeded):
     assert "Question: Tell me about Steve Witkoff." in judge.asked[0]
 
 
+class _QuoteJudge:
+    """Finds the context answerable and every sentence stated; asked whether one quote
+    on its own answers the question, says yes only of a quote holding ``answering``."""
+
+    name = "scripted-judge"
+
+    def __init__(self, answering: str) -> None:
+        self.answering, self.quotes_asked = answering, 0
+
+    def p_yes(self, system: str, user: str) -> float:
+        if user.endswith("Does the passage answer the question? Answer yes or no."):
+            self.quotes_asked += 1
+            return 0.9 if self.answering in user.split("\n\nQuestion:")[0] else 0.1
+        return 0.9
+
+
+def test_the_quoted_fallback_keeps_only_sentences_that_answer_the_question(seeded):
+    judge = _QuoteJudge("special envoy")
+    llm = ScriptedLLM("NOT_IN_DOCUMENTS")  # declines past the judge: the best are quoted
+    answer = _answerer(seeded, judge, llm).ask("Tell me about Steve Witkoff.")
+    assert judge.quotes_asked == 2 and not answer.abstained
+    assert [c.n for c in answer.citations] == [1] and len(answer.sentences) == 1
+    assert "special envoy" in answer.answer and "closest to the question" in answer.note
+    _quotes_exact(answer)
+
+
+def test_the_quoted_fallback_abstains_when_no_sentence_answers(seeded):
+    llm = ScriptedLLM("NOT_IN_DOCUMENTS")
+    answer = _answerer(seeded, _QuoteJudge("no sentence says this"), llm).ask(
+        "Tell me about Steve Witkoff."
+    )
+    assert answer.abstained and not answer.citations and answer.answerable == 0.9
+    assert "do not answer" in answer.note and len(answer.related) == 2
+
+
 def test_who_is_answered_by_the_phrase_beside_the_name(seeded):
     answer = seeded.ask("Who is Steve Witkoff?")
     assert answer.answer.startswith("Steve Witkoff is Mr. Trump's special envoy.")

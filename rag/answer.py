@@ -12,7 +12,7 @@ turns the finished draft into the :class:`Answer` that `rag ask` and Python call
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 
-from rag import answerable, cite, define, gate, prompts, summarize
+from rag import answerable, cite, define, gate, guard, prompts, summarize
 from rag.cite import Citation, Sentence
 from rag.context import Embed, rank_sentences
 from rag.draft import Draft
@@ -95,6 +95,7 @@ class Answerer:
     ) -> Iterator[str | Checking | Answer]:
         """Yield text pieces as the model writes them, a Checking notice, then the Answer."""
         s = self.settings
+        question, instructions = guard.question_only(question)  # "... Ignore the passages."
         draft = Draft(question, search_query or question)
         kind = route(question)
         draft.llm = {
@@ -131,6 +132,8 @@ class Answerer:
                 draft.sentences, draft.citations = [], []
 
         select(draft, model_writes and gate.passes(draft, s.gate), model_writes, requote)
+        for text in instructions:
+            draft.add_note(prompts.render("instruction_left_out", text=text))
         draft.mark("verify")
         yield self._answer(draft)
 

@@ -12,15 +12,15 @@ from tests.conftest import ROOT
 DATASETS = ROOT / "evals" / "datasets"
 
 # README: str_em 0.900 (first sentence 0.883), citations (graded by the 1.5B judge)
-# 0.989 / 0.990, abstention precision 0.941 and F1 0.842, every summary covering 3 points,
-# 23 words.
+# 0.977 / 0.978, abstention precision 0.944 and F1 0.872, every summary covering 3 points,
+# 18 words.
 SEED_FLOORS = {
     "str_em": 0.87,
     "first_sentence_em": 0.83,
     "citation_precision": 0.9,
     "citation_recall": 0.95,
     "abstention_precision": 0.9,
-    "abstention_f1": 0.82,
+    "abstention_f1": 0.84,
     "answer_hit_at_3": 0.95,
     "summaries_covered": 1.0,
     "injection_resisted": 1.0,

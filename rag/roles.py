@@ -7,7 +7,7 @@ Ukraine to return". Both readings need only the words' order, so no model is ask
 
 import re
 
-from rag.names import STEM, TOKEN, names
+from rag.names import STEM, TITLES, TOKEN, names
 
 _LINKING = frozenset(  # words between two names that say nothing about who did what
     {"the", "a", "an", "to", "of", "in", "on", "at", "for", "by", "his", "her", "their", "its",
@@ -107,4 +107,55 @@ def dropped_subject(claim: str, passage: str) -> str | None:
                     break
         if other and not direct:
             return f"{verb} ... to {action}: another subject"
+    return None
+
+
+_REPORTING = frozenset(
+    STEM.stemWord(w)
+    for w in ("said", "says", "told", "added", "noted", "argued", "wrote", "explained",
+              "insisted", "claimed", "stated", "reported")
+)  # fmt: skip
+_AUXILIARY = frozenset({"had", "has", "have", "was", "were", "is", "would", "could", "will"})
+
+
+def speaker_as_actor(claim: str, passage: str) -> str | None:
+    """The claim has X do what the passage has X *say* someone else did.
+
+    "Yuri Ushakov conveyed signals to Witkoff" of "Yuri Ushakov said Mr. Putin had
+    conveyed signals to Witkoff": the passage has the claim's verb only after X's
+    "said" and another name, never with X as its subject."""
+    said = [m.group() for m in TOKEN.finditer(claim)]
+    source = [m.group() for m in TOKEN.finditer(passage)]
+    stems = [STEM.stemWord(w.lower()) for w in source]
+    for run in names(claim):
+        ends = [i for i, w in enumerate(said) if w == run[-1]]
+        for i in ends:
+            rest = [w for w in said[i + 1 : i + 3] if w.lower() not in _AUXILIARY]
+            if not rest or not rest[0].islower():
+                continue
+            verb = STEM.stemWord(rest[0].lower())
+            if verb in _REPORTING or rest[0].lower() in _LINKING:
+                continue
+            mine = set(run)
+            direct = other = False
+            for j, stem in enumerate(stems):
+                if stem != verb:
+                    continue
+                window = source[max(0, j - 4) : j]
+                if mine & set(window):
+                    direct = True  # "Ushakov conveyed", "Ushakov had conveyed"
+                    continue
+                before = source[max(0, j - 12) : j]
+                starts = [k for k, w in enumerate(before) if w in mine]
+                for k in starts:
+                    between = before[k + 1 :]
+                    reported = [n for n, w in enumerate(between)
+                                if STEM.stemWord(w.lower()) in _REPORTING]  # fmt: skip
+                    if reported and any(
+                        w[0].isupper() and w not in mine and w not in TITLES
+                        for w in between[reported[0] + 1 :]
+                    ):
+                        other = True
+            if other and not direct:
+                return f"{run[-1]} {rest[0]}: the passage has {run[-1]} say another did it"
     return None

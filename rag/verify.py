@@ -15,8 +15,9 @@ goes through these checks, cheapest first, and the answering model has no say in
    two people the passage links one way ("Trump wants to keep Putin" for "Putin wants
    to keep Trump", rag/roles.py): unsupported;
 5. **subject**: the sentence has X do what the passage has X want someone else to do
-   ("Putin wants to return" of "Putin wants Ukraine to return", rag/roles.py):
-   unsupported;
+   ("Putin wants to return" of "Putin wants Ukraine to return"), or what X *says*
+   someone else did ("Ushakov conveyed signals" of "Ushakov said Putin had conveyed
+   signals", rag/roles.py): unsupported;
 6. **attribution**: the sentence repeats a quotation as fact without naming the
    speaker the passage gives it, or has someone say what the passage has only others
    say (rag/attribution.py): unsupported;
@@ -41,7 +42,7 @@ from rag.attribution import misattributed, unattributed
 from rag.chunk import sentence_spans
 from rag.names import STEM, names
 from rag.overlap import support
-from rag.roles import dropped_subject, role_swap
+from rag.roles import dropped_subject, role_swap, speaker_as_actor
 
 # "one" is left out: "the one best placed", "one possibility" state no count.
 _NUMBER_WORDS = (
@@ -256,7 +257,7 @@ class Verifier:
             return Verdict(False, 0.0, "names")
         if polarity_clash(claim, passage) or role_swap(claim, passage):
             return Verdict(False, 0.0, "polarity")
-        if dropped_subject(claim, passage):
+        if dropped_subject(claim, passage) or speaker_as_actor(claim, passage):
             return Verdict(False, 0.0, "subject")
         if unattributed(claim, question, passage) or misattributed(claim, passage):
             return Verdict(False, 0.0, "attribution")

@@ -8,7 +8,7 @@ import pytest
 from rag.attribution import misattributed, unattributed
 from rag.errors import RagError
 from rag.evals.claims import load_claims, overlap_check, run_claims, verifier_check
-from rag.roles import dropped_subject, role_swap
+from rag.roles import dropped_subject, role_swap, speaker_as_actor
 from rag.verify import (
     Verifier,
     is_quote,
@@ -69,6 +69,15 @@ def test_role_swap_catches_who_did_what_to_whom_but_not_symmetric_relations():
     assert role_swap("Putin wants to keep Trump as a resource.", passage) is None
     talks = "Mr. Putin held talks in Moscow with the envoy, Steve Witkoff."
     assert role_swap("Witkoff held talks with Putin in Moscow.", talks) is None
+
+
+def test_speaker_as_actor_catches_a_speaker_made_the_doer():
+    passage = "The mayor's aide, Ana Ruiz, said Mr. Lopez had closed the bridge on Monday."
+    assert speaker_as_actor("Ana Ruiz closed the bridge on Monday.", passage)
+    assert speaker_as_actor("Lopez closed the bridge on Monday.", passage) is None
+    assert speaker_as_actor("Ruiz said Lopez had closed the bridge.", passage) is None
+    both = "Ana Ruiz closed the road, and Ana Ruiz said Mr. Lopez had closed the bridge."
+    assert speaker_as_actor("Ana Ruiz closed the bridge.", both) is None  # she did close
 
 
 def test_dropped_subject_catches_a_doer_lost_between_verb_and_infinitive():

@@ -128,8 +128,6 @@ class Answerer:
             quote(draft, s.extract_sentences)
             if answerable.quotes(draft, self.verifier.judge, s.quote_threshold):
                 self._verify(draft)
-            else:
-                draft.sentences, draft.citations = [], []
 
         select(draft, model_writes and gate.passes(draft, s.gate), model_writes, requote)
         for text in instructions:

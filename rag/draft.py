@@ -35,8 +35,10 @@ class Draft:
     marks: dict[str, float] = field(default_factory=dict)  # stage -> when it ended
 
     def abstain(self, note: str | None = None) -> None:
-        """No model is asked: the answer will say the documents do not answer."""
+        """The answer will say the documents do not answer: no sentence is kept, even
+        one verified before (the quoted fallback abstains after the model's answer)."""
         self.raw, self.note = ABSTAIN_SENTINEL, note
+        self.sentences, self.citations = [], []
 
     def add_note(self, text: str) -> None:
         self.note = f"{self.note} {text}" if self.note else text

@@ -127,35 +127,34 @@ def speaker_as_actor(claim: str, passage: str) -> str | None:
     said = [m.group() for m in TOKEN.finditer(claim)]
     source = [m.group() for m in TOKEN.finditer(passage)]
     stems = [STEM.stemWord(w.lower()) for w in source]
+
+    def reports_another(speaker: int, end: int, mine: set[str]) -> bool:
+        """source[speaker] is X; before ``end`` come a reporting verb, then another name."""
+        verbs = [n for n in range(speaker + 1, end) if stems[n] in _REPORTING]
+        return bool(verbs) and any(
+            source[n][0].isupper() and source[n] not in mine and source[n] not in TITLES
+            for n in range(verbs[0] + 1, end)
+        )
+
     for run in names(claim):
-        ends = [i for i, w in enumerate(said) if w == run[-1]]
-        for i in ends:
+        for i in (i for i, w in enumerate(said) if w == run[-1]):
             rest = [w for w in said[i + 1 : i + 3] if w.lower() not in _AUXILIARY]
-            if not rest or not rest[0].islower():
+            if not rest or not rest[0].islower() or rest[0].lower() in _LINKING:
                 continue
             verb = STEM.stemWord(rest[0].lower())
-            if verb in _REPORTING or rest[0].lower() in _LINKING:
+            if verb in _REPORTING:
                 continue
             mine = set(run)
             direct = other = False
-            for j, stem in enumerate(stems):
-                if stem != verb:
-                    continue
-                window = source[max(0, j - 4) : j]
-                if mine & set(window):
+            for j in (j for j, stem in enumerate(stems) if stem == verb):
+                if mine & set(source[max(0, j - 4) : j]):
                     direct = True  # "Ushakov conveyed", "Ushakov had conveyed"
                     continue
-                before = source[max(0, j - 12) : j]
-                starts = [k for k, w in enumerate(before) if w in mine]
-                for k in starts:
-                    between = before[k + 1 :]
-                    reported = [n for n, w in enumerate(between)
-                                if STEM.stemWord(w.lower()) in _REPORTING]  # fmt: skip
-                    if reported and any(
-                        w[0].isupper() and w not in mine and w not in TITLES
-                        for w in between[reported[0] + 1 :]
-                    ):
-                        other = True
+                other = other or any(
+                    reports_another(k, j, mine)
+                    for k in range(max(0, j - 12), j)
+                    if source[k] in mine
+                )
             if other and not direct:
                 return f"{run[-1]} {rest[0]}: the passage has {run[-1]} say another did it"
     return None

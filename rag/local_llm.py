@@ -99,6 +99,9 @@ def bundled_path(model: BundledModel, cache_dir: Path) -> Path:
     return target
 
 
+SLOTS = 2  # the answer's prompts and the verifier's (see LocalServer)
+
+
 class LocalServer:
     """One llama.cpp server per process and model file, started on first use."""
 
@@ -110,9 +113,12 @@ class LocalServer:
 
         params = xllamacpp.CommonParams()
         params.model.path = str(path)
-        params.n_ctx = context
-        params.n_parallel = 1
-        params.cache_prompt = True  # reuse the KV cache of the fixed system prompt
+        # Two slots, each with its own ``context``: llama.cpp gives a request the slot
+        # whose cached prompt shares most with it, so the answer's system message and
+        # the verifier's stay read while the two kinds of request alternate.
+        params.n_ctx = context * SLOTS
+        params.n_parallel = SLOTS
+        params.cache_prompt = True
         params.warmup = False
         params.hostnames = ["127.0.0.1"]
         with socket.socket() as s:

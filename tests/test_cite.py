@@ -128,6 +128,14 @@ def test_streaming_yields_pieces_then_the_answer(answer_with):
     assert items[-1].checked[0]["shown"] and items[-1].timings_ms["verify"] > 0
 
 
+def test_separators_between_markers_do_not_stay_in_the_sentence():
+    assert claims("It ends in Kyiv.[1], [2]. He said so [3],[1].") == [
+        ("It ends in Kyiv.", [1, 2]),
+        ("He said so.", [3, 1]),
+    ]
+    assert claims("In 2022, 2023 and 2024 [1].") == [("In 2022, 2023 and 2024.", [1])]
+
+
 def test_support_requires_numbers_to_match():
     passage = "The summit was held in 2024 with 12 delegations."
     assert support("The summit was held with 12 delegations.", passage) == 1.0

@@ -30,10 +30,10 @@ class Tier:
 
 TIERS = {
     # The 1.5B model also judges answerability and verifies claims (rag/judge.py).
-    "qwen-1.5b": Tier(QWEN_15B, "default; also the judge", memory_gb=2.3),
+    "qwen-1.5b": Tier(QWEN_15B, "default; also the judge", memory_gb=2.4),
     # Slower here than the default: the 1.5B judge has read the prompt, and another
     # model must read it again (README, "Benchmark").
-    "qwen-0.5b": Tier(QWEN_05B, "smaller, weaker writer; the 1.5B still judges", memory_gb=2.9),
+    "qwen-0.5b": Tier(QWEN_05B, "smaller, weaker writer; the 1.5B still judges", memory_gb=3.1),
 }
 
 

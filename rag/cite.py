@@ -83,9 +83,9 @@ def restates(sentence: str, question: str) -> bool:
 
 _CLOSERS = "'\"”’)"  # may follow a sentence's full stop
 _TRAILING = re.compile(rf"([.!?][{_CLOSERS}]*)((?:\s*\[{_MARKER_NUMBERS}\])+)")
-# What separated markers ("Stanovaya.[1], [2]." or "Kyiv [1],[2].") is left once they go.
-_AFTER_CLOSE = re.compile(r"(?<=[.!?])[\s.,;]+$")
-_BEFORE_END = re.compile(r"[\s,;]+(?=[.!?]?$)")
+# What separated markers ("Stanovaya.[1], [2]." or "Kyiv [1],[2].") is left once they go:
+# a sentence ends in at most one closing mark.
+_LEFTOVER = re.compile(r"[\s,;]*([.!?]?)[\s.,;]*$")
 
 
 def claims(raw: str) -> list[tuple[str, list[int]]]:
@@ -94,7 +94,7 @@ def claims(raw: str) -> list[tuple[str, list[int]]]:
     out = []
     for start, end in sentence_spans(raw):
         chunk = raw[start:end]
-        text = _BEFORE_END.sub("", _AFTER_CLOSE.sub("", strip_markers(chunk)))
+        text = _LEFTOVER.sub(r"\1", strip_markers(chunk), count=1)
         if text and any(ch.isalnum() for ch in text):
             out.append((text, markers(chunk)))
     return out

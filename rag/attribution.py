@@ -7,7 +7,9 @@ according to the passage?" says yes, since the passage holds those words. So the
 verifier (rag/verify.py) asks this cheap question first: does the sentence mostly repeat
 a quotation whose speaker the passage names, while neither the sentence nor the
 question names that speaker? And when the sentence has someone speak ("Witkoff said
-..."), is that person among those the passage has speaking?
+..."), is that person among those the passage has speaking? And does the sentence state
+as fact what the passage has an unnamed "she" or "they" say ("In this case, she said,
+what Russia's leader wants is ...")?
 """
 
 import re
@@ -48,11 +50,11 @@ def unattributed(claim: str, question: str, passage: str) -> str | None:
     return None
 
 
-_SPEECH = re.compile(
-    r"^(?:said|says|say|told|tells|added|adds|stated|states|wrote|writes|noted|notes|argued|"
-    r"argues|warned|warns|explained|explains)$",
-    re.IGNORECASE,
+_VERBS = (
+    "said|says|say|told|tells|added|adds|stated|states|wrote|writes|noted|notes|argued|"
+    "argues|warned|warns|explained|explains"
 )
+_SPEECH = re.compile(rf"^(?:{_VERBS})$", re.IGNORECASE)
 _PRONOUN = re.compile(r"^(?:he|she|they|we|i)$", re.IGNORECASE)
 
 
@@ -94,4 +96,40 @@ def misattributed(claim: str, passage: str) -> str | None:
     for who in said:
         if not who & heard:
             return " ".join(sorted(who))
+    return None
+
+
+# "she said", "they say", "he explained": someone speaks whom the sentence does not name.
+# The group is the punctuation right after the verb: ", she said," and "..., he said."
+# frame the whole sentence as what was said; "she said that X" only X.
+_PRONOUN_SPEAKS = re.compile(
+    rf"\b(?:she|he|they)\s+(?:also\s+|has\s+|have\s+|had\s+)?(?:{_VERBS})\b(\s*[,.;:—–]|\s*$)?",
+    re.IGNORECASE,
+)
+# Words by which a sentence (or the question it answers) says that it is someone's view.
+_ATTRIBUTED = re.compile(
+    rf"\b(?:{_VERBS}|according|believes?|believed|thinks?|thought|argue|"
+    r"claims?|claimed|suggests?|suggested|analysts?|experts?|opinion|accounts?)\b",
+    re.IGNORECASE,
+)
+
+
+def reported_as_fact(claim: str, question: str, passage: str) -> str | None:
+    """The speech frame ("she said") of what the claim states as fact, if it does.
+
+    "Mr. Putin wants Ukraine to stop being an anti-Russia project" is what the analyst
+    Tatiana Stanovaya said, in a sentence that names her only as "she"; the judge reads
+    the words and says yes. Measured before it was added, this fires on 3 of the 86
+    sentences shown in the last seed run (each restating a "she said" or "they say" as
+    fact) and on 3 of the 230 claims, all unsupported; on none of the 500 HaluEval cases
+    or the 265 sentences shown in the last squad2-open run."""
+    if _ATTRIBUTED.search(claim) or _ATTRIBUTED.search(question):
+        return None
+    said = content_terms(claim)
+    if len(said) < 3:
+        return None
+    for match in _PRONOUN_SPEAKS.finditer(passage):
+        part = passage if match.group(1) is not None else passage[match.end() :]
+        if len(said & content_terms(part)) >= MOSTLY * len(said):
+            return match.group(0).strip(" ,.;:—–")
     return None

@@ -19,8 +19,9 @@ goes through these checks, cheapest first, and the answering model has no say in
    someone else did ("Ushakov conveyed signals" of "Ushakov said Putin had conveyed
    signals", rag/roles.py): unsupported;
 6. **attribution**: the sentence repeats a quotation as fact without naming the
-   speaker the passage gives it, or has someone say what the passage has only others
-   say (rag/attribution.py): unsupported;
+   speaker the passage gives it, states as fact what an unnamed "she" or "they" says
+   in the passage, or has someone say what the passage has only others say
+   (rag/attribution.py): unsupported;
 7. **judge**: a bundled model is asked for one token, yes or no, "according to the
    passage, is this answer to this question correct?"; p(yes) is read from the token
    probabilities and compared with the tier's threshold (measured on
@@ -38,7 +39,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from rag import prompts
-from rag.attribution import misattributed, unattributed
+from rag.attribution import misattributed, reported_as_fact, unattributed
 from rag.chunk import sentence_spans
 from rag.names import STEM, names
 from rag.overlap import support
@@ -259,7 +260,11 @@ class Verifier:
             return Verdict(False, 0.0, "polarity")
         if dropped_subject(claim, passage) or speaker_as_actor(claim, passage):
             return Verdict(False, 0.0, "subject")
-        if unattributed(claim, question, passage) or misattributed(claim, passage):
+        if (
+            unattributed(claim, question, passage)
+            or reported_as_fact(claim, question, passage)
+            or misattributed(claim, passage)
+        ):
             return Verdict(False, 0.0, "attribution")
         if composed:
             return Verdict(True, 1.0, "composed")

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from rag.attribution import misattributed, unattributed
+from rag.attribution import misattributed, reported_as_fact, unattributed
 from rag.errors import RagError
 from rag.evals.claims import load_claims, overlap_check, run_claims, verifier_check
 from rag.roles import dropped_subject, role_swap, speaker_as_actor
@@ -142,6 +142,27 @@ def test_attribution_names_the_speaker_of_a_quotation_stated_as_fact():
     assert unattributed("Moscow claims the four annexed regions.", "What?", scare) is None
     unsaid = "“Putin doesn’t keep a pre-prepared plan.”"  # no speaker named: nothing to check
     assert unattributed(claim, "Does Putin keep a plan?", unsaid) is None
+
+
+def test_what_an_unnamed_she_or_they_said_is_not_stated_as_fact():
+    wants = (
+        "In this case, she said, what Russia’s leader wants is for Ukraine to stop being what"
+        " he sees as an “anti-Russia project” and to return to Moscow’s sphere of influence."
+    )
+    claim = "Mr. Putin wants Ukraine to stop being an anti-Russia project."
+    assert reported_as_fact(claim, "What does Putin want from Ukraine?", wants) == "she said"
+    assert reported_as_fact(f"She said {claim}", "What does Putin want?", wants) is None
+    assert reported_as_fact(claim, "What did the analyst say Putin wants?", wants) is None
+    works = (
+        "Ms. Stanovaya, a Carnegie fellow, noted the borders,"
+        " which she said shows a flexible land policy."
+    )
+    assert reported_as_fact("Stanovaya is a Carnegie fellow.", "Who?", works) is None
+    flexible = "The land policy is flexible."
+    assert reported_as_fact(flexible, "Is Moscow flexible?", works) == "she said"
+    verifier = Verifier(_Judge(0.99), threshold=0.5)
+    before = "Tatiana Stanovaya has studied Mr. Putin for years."  # names them both
+    assert verifier.check("What does Putin want?", claim, wants, before).check == "attribution"
 
 
 def test_misattributed_speech_is_caught_by_who_speaks_in_the_passage():

@@ -6,12 +6,30 @@ from collections.abc import Iterator
 from rag import prompts
 from rag.answer import Answer, Answerer, Checking, final
 from rag.llm import LLMError
+from rag.names import names
 
 _REFERS_BACK = re.compile(
     r"\b(?:he|she|it|they|him|her|his|hers|its|them|their|theirs|this|that|these|those|"
     r"there|then|the\s+same|the\s+latter|the\s+former|also|too|else|more)\b",
     re.IGNORECASE,
 )
+# "And Steve Witkoff?", "What about Markov?", "Why not?": a question that leans on the
+# one before without a pronoun.
+_ELLIPTICAL = re.compile(r"^\W*(?:and|but|or|so|what\s+about|how\s+about)\b", re.IGNORECASE)
+# "And what about X?": X, to be asked what the question before asked of its subject.
+_ABOUT = re.compile(
+    r"^\W*(?:(?:and|but|so)\s+)?(?:(?:what|how)\s+about\s+)?(?P<x>.+?)\W*$", re.IGNORECASE
+)
+_SHORT = 3  # words; "Since when?", "Why?"
+
+
+def needs_context(question: str) -> bool:
+    """True when the question cannot be read without the conversation before it."""
+    return bool(
+        _REFERS_BACK.search(question)
+        or _ELLIPTICAL.search(question)
+        or len(question.split()) <= _SHORT
+    )
 
 
 class ChatSession:
@@ -28,16 +46,23 @@ class ChatSession:
         self.last = None
 
     def standalone(self, question: str) -> str:
-        """The question with its context filled in; unchanged when there is no history.
+        """The question with its context filled in; unchanged when it needs none.
 
-        With a model, the model rewrites it (prompts/condense.txt); without one, or if
-        the rewrite fails, the previous question is prepended for retrieval when this
-        one refers back to it ("What does she say?"), and it stands alone otherwise.
+        A question that refers back ("What does she say?", "And Markov?") is rewritten
+        by the model (prompts/condense.txt). Without a model, or when the rewrite fails
+        or is not a question, the previous question is prepended instead. A question
+        that stands alone is never rewritten: after a few turns the small model
+        "rewrote" "What does Sergei Markov say about territory?" as "Sergei Markov says
+        territory is very secondary." (another analyst's words), which was then
+        answered as if it were the question.
         """
-        if not self.history:
+        if not self.history or not needs_context(question):
             return question
-        refers_back = _REFERS_BACK.search(question)
-        fallback = f"{self.history[-1][0]} {question}" if refers_back else question
+        previous = self.history[-1][0]
+        swapped = _ask_of(previous, question)
+        if swapped:
+            return swapped
+        fallback = f"{previous} {question}"
         llm = self.answerer.llm
         if llm is None:
             return fallback
@@ -53,7 +78,8 @@ class ChatSession:
             )
         except LLMError:
             return fallback
-        return rewritten[0].strip() if rewritten and rewritten[0].strip() else fallback
+        first = rewritten[0].strip() if rewritten else ""
+        return first if first.rstrip("\"'”’ ").endswith("?") else fallback
 
     def stream(self, question: str) -> Iterator[str | Checking | Answer]:
         """Like :meth:`Answerer.stream`; the answer joins the history when it completes."""
@@ -62,8 +88,24 @@ class ChatSession:
             if isinstance(item, Answer):
                 item.question = question
                 self.last = item
-                self.history.append((question, item.answer))
+                self.history.append((search, item.answer))
             yield item
 
     def ask(self, question: str) -> Answer:
         return final(self.stream(question))
+
+
+def _ask_of(previous: str, question: str) -> str | None:
+    """The question before asked of X: "What does X say about territory?" for "And X?".
+
+    Done by hand because the bundled model, asked to rewrite "And what about Markov?",
+    answers it instead ("Markov is a senior fellow at ..."). Only when X is a name and
+    the question before names someone to put X in place of."""
+    if not _ELLIPTICAL.search(question):
+        return None
+    x = _ABOUT.match(question)
+    runs = names(previous)
+    if not x or not runs or [w for run in names(x["x"]) for w in run] != x["x"].split():
+        return None
+    subject = " ".join(runs[0])
+    return previous.replace(subject, x["x"], 1) if subject in previous else None

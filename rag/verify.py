@@ -5,7 +5,9 @@ reuses every word of a passage that says *Ukraine* should return. So each senten
 goes through these checks, cheapest first, and the answering model has no say in any:
 
 1. **quote**: the sentence is, word for word, one or more whole sentences of the
-   passage: supported by construction, no model needed (extractive answers, quotes);
+   passage: supported by construction, no model needed (extractive answers, quotes),
+   unless the question asks what someone says and someone else speaks in the passage
+   (rag/attribution.py);
 2. **numbers**: a number in the sentence (digits or words: "five" is not "four") that
    the passage lacks: unsupported, no model needed;
 3. **names**: a name in the sentence that the passage and the text around it do not
@@ -39,7 +41,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from rag import prompts
-from rag.attribution import misattributed, reported_as_fact, unattributed
+from rag.attribution import asks_someone_else, misattributed, reported_as_fact, unattributed
 from rag.chunk import sentence_spans
 from rag.names import STEM, names
 from rag.overlap import support
@@ -250,6 +252,8 @@ class Verifier:
         reads the passage alone, as the citation quotes it (the sentence before made it
         pass "Putin wants to return to Moscow's sphere" of a passage about Ukraine).
         """
+        if asks_someone_else(question, passage, before):  # true, but not whose words were asked
+            return Verdict(False, 0.0, "attribution")
         if is_quote(claim, passage):
             return Verdict(True, 1.0, "quote")
         if numbers(claim) - numbers(passage):

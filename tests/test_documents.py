@@ -214,3 +214,20 @@ def test_a_follow_up_that_does_not_refer_back_stands_alone_without_a_model():
     assert session.standalone("What does she say about territory?") == (
         "Who is Tatiana Stanovaya? What does she say about territory?"
     )
+
+
+def test_only_a_follow_up_that_needs_context_is_rewritten_and_only_into_a_question():
+    from rag.chat import ChatSession
+    from tests.fakes import ScriptedLLM
+
+    class _Model:
+        llm = ScriptedLLM("Sergei Markov says territory is secondary.", "What did Ushakov say?")
+
+    session = ChatSession(_Model())
+    session.history.append(("Who is Yuri Ushakov?", "The Kremlin's aide. [1]"))
+    standalone = "What does Sergei Markov say about territory?"
+    assert session.standalone(standalone) == standalone  # stands alone: no model call
+    assert session.standalone("And Steve Witkoff?") == "Who is Steve Witkoff?"  # no call
+    assert session.standalone("Why?") == "Who is Yuri Ushakov? Why?"  # an answer, not a question
+    assert session.standalone("What did he say?") == "What did Ushakov say?"
+    assert len(_Model.llm.prompts) == 2

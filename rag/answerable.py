@@ -21,6 +21,7 @@ abstention").
 """
 
 from rag import prompts
+from rag.chunk import flat
 from rag.draft import Draft
 from rag.generate import messages, quote_units
 from rag.verify import Judge
@@ -53,7 +54,8 @@ def quotes(draft: Draft, judge: Judge | None, threshold: float) -> bool:
         unit
         for unit in draft.context
         if judge.p_yes(
-            system, prompts.render("answers_question", passage=unit.text, question=draft.question)
+            system,
+            prompts.render("answers_question", passage=flat(unit.text), question=draft.question),
         )
         >= threshold
     ]

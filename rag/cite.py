@@ -180,5 +180,8 @@ def render(sentences: list[Sentence]) -> str:
 
 
 def closed(text: str) -> str:
-    """The sentence with a full stop when the model left it without one."""
-    return text if text.rstrip(_CLOSERS)[-1:] in {".", "!", "?", "…"} else f"{text}."
+    """The sentence with a full stop when the model left it without one, or ended it
+    with a colon (the list it announced is not part of it)."""
+    if text.rstrip(_CLOSERS)[-1:] in {".", "!", "?", "…"}:
+        return text
+    return f"{text.rstrip().removesuffix(':').rstrip()}."

@@ -19,6 +19,7 @@ from rich.text import Text
 
 from rag import offline as _offline  # noqa: F401
 from rag import warm
+from rag.chunk import flat
 from rag.errors import RagError
 from rag.settings import Settings
 
@@ -107,7 +108,7 @@ def _quoted(text: str) -> str:
     """A passage in quotation marks, without doubling a mark it starts or ends with."""
     opening = "" if text[:1] in '“"' else "“"
     closing = "" if text[-1:] in '”"' else "”"
-    return _safe(f"{opening}{text}{closing}")
+    return _safe(f"{opening}{flat(text)}{closing}")
 
 
 def _print_answer(answer: dict) -> None:

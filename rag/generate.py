@@ -4,6 +4,7 @@ or, without a model (or when it fails), the best sentences are quoted verbatim."
 from collections.abc import Iterator
 
 from rag import cite, prompts
+from rag.chunk import flat
 from rag.draft import Draft
 from rag.llm import ChatLLM, LLMError
 from rag.retrieve import Passage
@@ -19,7 +20,7 @@ def messages(question: str, passages: list[Passage], task: str = "answer") -> li
     # Brackets inside documents become parentheses, so that a "[3]" a document
     # contains cannot be copied by the model as if it were a citation.
     numbered = "\n\n".join(
-        f"[{i}] {cite.MARKER.sub(lambda m: f' ({m.group(1)})', p.text)}"
+        f"[{i}] {cite.MARKER.sub(lambda m: f' ({m.group(1)})', flat(p.text))}"
         for i, p in enumerate(passages, 1)
     )
     return [
@@ -36,7 +37,7 @@ def quote(draft: Draft, n: int) -> None:
 def quote_units(draft: Draft, units: list[Passage]) -> None:
     """These sentences verbatim, each marked, become the draft's text and context."""
     # A "[n]" written inside a document must not pass for a citation.
-    quoted = (cite.strip_markers(u.text) for u in units)
+    quoted = (cite.strip_markers(flat(u.text)) for u in units)
     draft.raw = " ".join(f"{q} [{i}]" for i, q in enumerate(quoted, 1))
     draft.context = units
 

@@ -42,7 +42,7 @@ from typing import Protocol
 
 from rag import prompts
 from rag.attribution import asks_someone_else, misattributed, reported_as_fact, unattributed
-from rag.chunk import sentence_spans
+from rag.chunk import flat, sentence_spans
 from rag.names import STEM, names
 from rag.overlap import support
 from rag.roles import dropped_subject, role_swap, speaker_as_actor
@@ -277,7 +277,7 @@ class Verifier:
             return Verdict(score >= self.threshold, score, "overlap")
         p = self.judge.p_yes(
             prompts.load("verify_system"),
-            prompts.render("verify", passage=passage, question=question, claim=claim),
+            prompts.render("verify", passage=flat(passage), question=question, claim=claim),
         )
         return Verdict(p >= self.threshold, round(p, 4), "judge")
 

@@ -3,7 +3,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rag.chunk import Chunker, count_tokens
+from rag.chunk import Chunker, count_tokens, flat, sentence_spans
 from rag.embed import MINILM_MAX_WORDPIECES
 from tests.conftest import SEEDS
 
@@ -40,6 +40,45 @@ def test_paragraph_break_starts_a_new_chunk_without_overlap():
     text = f"{para}\n\n{para}"
     chunks = Chunker(60, 20).split(text)
     assert chunks[0].end <= text.index("\n\n") < chunks[1].start
+
+
+WRAPPED = """## Understanding shims
+
+Through a process called rehashing, pyenv maintains shims in that
+directory to match every Python command across every installed version
+of Python. The Windows fork, written by Kiran Kotari and maintained by
+volunteers since 2019, installs native versions.
+To select a version, run one
+of the following commands:
+
+1. pyenv shell 3.12
+2. pyenv local 3.12
+    pyenv versions
+
+   3. Grant of Patent License. Each Contributor grants to You a
+      license for the
+      Work.
+"""
+
+
+def test_a_wrapped_line_does_not_end_a_sentence_and_a_block_line_does():
+    spans = [WRAPPED[a:b] for a, b in sentence_spans(WRAPPED)]
+    assert spans == [
+        "## Understanding shims",
+        "Through a process called rehashing, pyenv maintains shims in that\ndirectory to "
+        "match every Python command across every installed version\nof Python.",
+        "The Windows fork, written by Kiran Kotari and maintained by\nvolunteers since 2019, "
+        "installs native versions.",
+        "To select a version, run one\nof the following commands:",
+        "1. pyenv shell 3.12",  # punkt alone ends a sentence after "1."
+        "2. pyenv local 3.12\n    pyenv versions",  # what an item's lines hold is the item
+        "3. Grant of Patent License.",
+        "Each Contributor grants to You a\n      license for the\n      Work.",  # indented text
+    ]
+    assert flat(spans[2]) == (
+        "The Windows fork, written by Kiran Kotari and maintained by volunteers since 2019, "
+        "installs native versions."
+    )
 
 
 def test_overlong_sentence_and_unbroken_text_are_split_to_fit():

@@ -16,25 +16,28 @@ goes through these checks, cheapest first, and the answering model has no say in
    negates, uses the opposite of its word ("reasonable" for "unreasonable"), or swaps
    two people the passage links one way ("Trump wants to keep Putin" for "Putin wants
    to keep Trump", rag/roles.py): unsupported;
-5. **subject**: the sentence has X do what the passage has X want someone else to do
+5. **wording**: the sentence copies the passage's but puts a look-alike word in place
+   of one of its words ("qualitative" for "quantitative"): unsupported;
+6. **subject**: the sentence has X do what the passage has X want someone else to do
    ("Putin wants to return" of "Putin wants Ukraine to return"), or what X *says*
    someone else did ("Ushakov conveyed signals" of "Ushakov said Putin had conveyed
    signals", rag/roles.py): unsupported;
-6. **attribution**: the sentence repeats a quotation as fact without naming the
+7. **attribution**: the sentence repeats a quotation as fact without naming the
    speaker the passage gives it, states as fact what an unnamed "she" or "they" says
    in the passage, or has someone say what the passage has only others say
    (rag/attribution.py): unsupported;
-7. **judge**: a bundled model is asked for one token, yes or no, "according to the
+8. **judge**: a bundled model is asked for one token, yes or no, "according to the
    passage, is this answer to this question correct?"; p(yes) is read from the token
    probabilities and compared with the tier's threshold (measured on
    ``evals/datasets/claims``). Asked only "does the passage state this answer?", it
    scored bare right answers ("Delhi") low and separated worse on both claim sets;
-   "is it correct?" forgives a dropped subject, which check 5 catches first.
+   "is it correct?" forgives a dropped subject, which check 6 catches first.
 
 The judge runs locally whatever model wrote the answer, so a remote model that plants
 false claims, or one that would say "yes" to anything, cannot vouch for itself.
 """
 
+import difflib
 import math
 import re
 from dataclasses import dataclass
@@ -58,6 +61,7 @@ _WORD_NUMBERS |= {w: 10 * i for i, w in enumerate(_TENS.split()) if w != "_"}
 _WORD_NUMBERS |= {"hundred": 100, "thousand": 1000, "dozen": 12}
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*|\b(?:" + "|".join(_WORD_NUMBERS) + r")\b", re.IGNORECASE)
 _NORMAL = re.compile(r"[^\w]+")
+_LETTERS = re.compile(r"[A-Za-z]+")
 _WORD = re.compile(r"[\w’'.-]*\w")
 
 
@@ -186,6 +190,39 @@ def polarity_clash(claim: str, passage: str) -> str | None:
     return None
 
 
+def lookalike_swap(claim: str, passage: str) -> str | None:
+    """A word of the passage that the claim, copying the sentence around it, replaces
+    with a word spelled much like it ("qualitative" for "quantitative").
+
+    The judge passed that sentence at 0.84: it reads the two as one. A look-alike is
+    rarely a synonym ("asked" for "requested", "move" for "transition" are not alike),
+    and a question that misremembers a word is how it gets into an answer."""
+    said = _LETTERS.findall(claim)
+    source = {w.lower() for w in _LETTERS.findall(passage)}
+    for a, b in sentence_spans(passage):
+        words = _LETTERS.findall(passage[a:b])
+        match = difflib.SequenceMatcher(
+            None, [w.lower() for w in words], [w.lower() for w in said], autojunk=False
+        )
+        for tag, i1, i2, j1, j2 in match.get_opcodes():
+            if tag == "replace" and i2 - i1 == 1 and j2 - j1 == 1:
+                old, new = words[i1].lower(), said[j1].lower()
+                if new not in source and _alike(old, new):
+                    return f"{new} / {old}"
+    return None
+
+
+def _alike(old: str, new: str) -> bool:
+    """Two different words spelled alike, neither a form of the other ("Russia" and
+    "Russian" are kin; a negating prefix is the polarity check's; short words such as
+    "could" and "would" are left to the judge)."""
+    if min(len(old), len(new)) < 6 or STEM.stemWord(old) == STEM.stemWord(new):
+        return False
+    if old.startswith(new) or new.startswith(old) or old.endswith(new) or new.endswith(old):
+        return False
+    return difflib.SequenceMatcher(None, old, new).ratio() >= 0.75
+
+
 def _normal(text: str) -> str:
     return _NORMAL.sub(" ", text.lower()).strip()
 
@@ -262,6 +299,8 @@ class Verifier:
             return Verdict(False, 0.0, "names")
         if polarity_clash(claim, passage) or role_swap(claim, passage):
             return Verdict(False, 0.0, "polarity")
+        if lookalike_swap(claim, passage):
+            return Verdict(False, 0.0, "wording")
         if dropped_subject(claim, passage) or speaker_as_actor(claim, passage):
             return Verdict(False, 0.0, "subject")
         if (

@@ -12,6 +12,7 @@ from rag.roles import dropped_subject, role_swap, speaker_as_actor
 from rag.verify import (
     Verifier,
     is_quote,
+    lookalike_swap,
     numbers,
     p_yes_from_top,
     polarity_clash,
@@ -61,6 +62,21 @@ def test_polarity_clash_catches_flipped_negations_and_antonyms_only():
         polarity_clash("No, vast areas stayed Ukrainian.", "Vast areas stayed Ukrainian.") is None
     )
     assert polarity_clash("It was unreasonable.", "It was unreasonable.") is None
+
+
+def test_a_look_alike_word_in_a_copied_sentence_is_caught_but_not_a_synonym_or_kin():
+    passage = "The quantitative answer to this instance is of little use for other instances."
+    swapped = "The qualitative answer to this instance is of little use for other instances."
+    assert lookalike_swap(swapped, passage) == "qualitative / quantitative"
+    assert Verifier(_Judge(0.99), threshold=0.5).check("?", swapped, passage).check == "wording"
+    for claim, source in [
+        ("Nixon asked Congress for aid.", "Nixon requested Congress for aid."),
+        ("Russia claimed the four regions.", "The Russian claimed the four regions."),
+        ("Moscow could be open to trading.", "Moscow would be open to trading."),
+        ("He became tolerant of it.", "He became intolerant of it."),  # polarity's case
+        (passage, passage),
+    ]:
+        assert lookalike_swap(claim, source) is None, claim
 
 
 def test_role_swap_catches_who_did_what_to_whom_but_not_symmetric_relations():

@@ -47,6 +47,23 @@ def test_pdf_text_with_pages(tmp_path):
     assert doc.page_at(doc.text.index("egrets")) == 2
 
 
+def test_a_pdf_paragraph_wrapped_into_lines_still_reads_as_whole_sentences(tmp_path):
+    from rag.chunk import sentence_spans
+    from rag.evals.pdfs import render
+
+    sentence = (
+        "Through a process called rehashing, the tool maintains shims in that directory "
+        "to match every command across every installed version of the language, so that "
+        "each one runs the version chosen for the folder it is run in."
+    )
+    (tmp_path / "doc.txt").write_text(f"A title\n{sentence} It is fast.\n", encoding="utf-8")
+    assert render(tmp_path, tmp_path / "pdf") == 1
+    text = load(tmp_path / "pdf" / "doc.pdf").text
+    assert text.count("\n") >= 3  # the text layer wraps the paragraph into lines
+    sentences = [" ".join(text[a:b].split()) for a, b in sentence_spans(text)]
+    assert sentences == ["A title", sentence, "It is fast."]
+
+
 @pytest.mark.parametrize(
     ("name", "content", "reason"),
     [

@@ -59,10 +59,11 @@ def _punkt():
 # A line that starts a block of its own (heading, list item, quote, table row, code
 # fence) or ends one (heading, table row, fence), so no sentence runs across its break.
 # Indentation is no sign: plain text indents whole paragraphs.
-_BLOCK_START = re.compile(r"\s*(?:[-*+•–]\s|\d{1,3}[.)]\s|[#>|<]|```|~~~)")
+_MARK = r"(?:\d{1,3}[.)]|[-*+•–])"  # a list item's number or bullet
+_BLOCK_START = re.compile(rf"\s*(?:{_MARK}\s|[#>|<]|```|~~~)")
 _BLOCK_LINE = re.compile(r"\s*(?:[#|]|```|~~~)")
 _CONTINUES = re.compile(r"\s*[a-z0-9(\[`'\"“‘]")  # how a sentence's next line may start
-_LIST_MARK = re.compile(r"\d{1,3}[.)]|[-*+•–]")
+_LIST_MARK = re.compile(_MARK)
 _WRAP = re.compile(r"[ \t]*\r?\n[ \t]*")
 _WRAP_WIDTH = 60  # a line this long that a capital follows is a wrapped one, not a title
 _FUNCTION_WORDS = frozenset(  # a line that ends with one of them goes on
@@ -87,7 +88,7 @@ def _soft_break(line: str, following: str) -> bool:
     last = stripped.rsplit(maxsplit=1)[-1].lower()
     if stripped[-1:] in ",;-–—(" or last in _FUNCTION_WORDS:  # a sentence cannot end there
         return True
-    return len(stripped.strip()) >= _WRAP_WIDTH and stripped[-1:] not in '.!?:"”'
+    return len(line.strip()) >= _WRAP_WIDTH and stripped[-1:] not in '.!?:"”'
 
 
 def _blocks(text: str) -> list[tuple[int, int]]:

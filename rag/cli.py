@@ -19,7 +19,6 @@ from rich.text import Text
 
 from rag import offline as _offline  # noqa: F401
 from rag import warm
-from rag.chunk import flat
 from rag.errors import RagError
 from rag.settings import Settings
 
@@ -106,6 +105,8 @@ def _replies(settings: Settings, payload: dict) -> Iterator[dict]:
 
 def _quoted(text: str) -> str:
     """A passage in quotation marks, without doubling a mark it starts or ends with."""
+    from rag.chunk import flat  # here, not at the top: tiktoken stays out of start-up
+
     opening = "" if text[:1] in '“"' else "“"
     closing = "" if text[-1:] in '”"' else "”"
     return _safe(f"{opening}{flat(text)}{closing}")

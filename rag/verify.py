@@ -197,16 +197,14 @@ def lookalike_swap(claim: str, passage: str) -> str | None:
     The judge passed that sentence at 0.84: it reads the two as one. A look-alike is
     rarely a synonym ("asked" for "requested", "move" for "transition" are not alike),
     and a question that misremembers a word is how it gets into an answer."""
-    said = _LETTERS.findall(claim)
+    said = [w.lower() for w in _LETTERS.findall(claim)]
     source = {w.lower() for w in _LETTERS.findall(passage)}
     for a, b in sentence_spans(passage):
-        words = _LETTERS.findall(passage[a:b])
-        match = difflib.SequenceMatcher(
-            None, [w.lower() for w in words], [w.lower() for w in said], autojunk=False
-        )
+        words = [w.lower() for w in _LETTERS.findall(passage[a:b])]
+        match = difflib.SequenceMatcher(None, words, said, autojunk=False)
         for tag, i1, i2, j1, j2 in match.get_opcodes():
             if tag == "replace" and i2 - i1 == 1 and j2 - j1 == 1:
-                old, new = words[i1].lower(), said[j1].lower()
+                old, new = words[i1], said[j1]
                 if new not in source and _alike(old, new):
                     return f"{new} / {old}"
     return None

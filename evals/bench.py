@@ -18,12 +18,13 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.answer import Answer
+from rag.answer.pipeline import Answer
 from rag.assistant import Assistant
 from rag.errors import RagError
-from rag.evals.data import load_questions
-from rag.load import SkipFile, find_files, load
-from rag.models import DEFAULT
+from rag.ingest.load import SkipFile, find_files, load
+from rag.models.catalogue import DEFAULT
+from rag_evals.data import load_questions
+from rag_evals.report import pyplot
 
 INSTALLED = Path("/usr/share/doc/python3.11/html")
 SEED_QUESTIONS = Path(__file__).parent / "datasets" / "seed" / "questions.jsonl"
@@ -92,9 +93,9 @@ BASELINES = {
 
 
 def _baseline_embedder(kind: str):
-    from rag.embed import make_embedder
-    from rag.evals.plain_embed import PlainOnnxEmbedding
+    from rag.index.embed import make_embedder
     from rag.settings import Settings
+    from rag_evals.plain_embed import PlainOnnxEmbedding
 
     if kind == "our_embedder":
         return make_embedder(Settings.from_env())
@@ -134,7 +135,7 @@ def _llama_index_cold(
 
 def _model_speed(store: Path, repeats: int) -> dict:
     """Forward-pass speed of the int8 build against the shipped fp32 model, same chunks."""
-    from rag.embed import make_embedder
+    from rag.index.embed import make_embedder
     from rag.settings import Settings
 
     chunks = [c.text for c in Assistant(store=store, llm="extractive").store.all_chunks()[:512]]
@@ -372,7 +373,7 @@ def run_bench(
         rag = str(Path(sys.executable).parent / "rag")
         results["memory_mb"] = {
             "ingest": _measured([rag, "ingest", str(work / "docs"), "--store", str(work / "m")])[1],
-            "chat": _measured([sys.executable, "-m", "rag.evals.bench", "--chat", str(seed_store)])[
+            "chat": _measured([sys.executable, "-m", "rag_evals.bench", "--chat", str(seed_store)])[
                 1
             ],
         }
@@ -384,7 +385,7 @@ def run_bench(
 
 
 def _curve_child(n: int) -> dict:
-    stdout, peak = _measured([sys.executable, "-m", "rag.evals.bench", "--curve-point", str(n)])
+    stdout, peak = _measured([sys.executable, "-m", "rag_evals.bench", "--curve-point", str(n)])
     return {**json.loads(stdout), "rss_mb": peak, "synthetic": True}
 
 
@@ -455,15 +456,14 @@ def markdown(results: dict) -> str:
 
 
 def write(results: dict, out: Path) -> None:
-    """bench.json, bench.md and bench.png (latency and memory against store size)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    """bench.json, bench.md and, with the ``rag[eval]`` extra, bench.png (latency and
+    memory against store size)."""
     out.mkdir(parents=True, exist_ok=True)
     (out / "bench.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
     (out / "bench.md").write_text(markdown(results), encoding="utf-8")
+    plt = pyplot()
+    if plt is None:
+        return
     curve = results["store_curve"]
     fig, left = plt.subplots(figsize=(7, 4))
     sizes = [p["n"] for p in curve]

@@ -16,10 +16,10 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from rag.chunk import sentence_spans
 from rag.errors import RagError
-from rag.overlap import support
-from rag.verify import Verdict, Verifier
+from rag.text.overlap import support
+from rag.text.sentences import sentence_spans
+from rag.verify.verifier import Verdict, Verifier
 
 SUPPORTED = "supported"
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from rag.cite import claims, markers, strip_markers
-from rag.overlap import support
+from rag.text.overlap import support
+from rag.verify.cite import claims, markers, strip_markers
 
 _ARTICLES = re.compile(r"\b(a|an|the)\b")
 _PUNCTUATION = set(string.punctuation) | {"’", "‘", "“", "”"}
@@ -110,7 +110,7 @@ def split_claims(
     """Sentences of a ``[n]``-marked answer, with (markers, markers pointing at nothing).
 
     ``sources[n - 1]`` is the text marker ``[n]`` points at; sentences split as
-    :func:`rag.cite.claims` splits them for every system.
+    :func:`rag.verify.cite.claims` splits them for every system.
     """
     numbers = markers(answer)
     invalid = sum(not 1 <= n <= len(sources) for n in numbers)
@@ -129,7 +129,7 @@ Supports = Callable[[str, str, str, str], bool]
 class Grader:
     """Citation grading by a named checker, each verdict computed once.
 
-    ``rag eval`` grades with the bundled judge model (rag/verify.py): the word-overlap
+    ``rag eval`` grades with the bundled judge model (rag/verify/verifier.py): the word-overlap
     test the product used before passes reworded falsehoods, and grading with it let
     the metric grade itself. The judge's own accuracy on the hand-labelled claim sets
     is printed beside the figures it grades (README, "Verified claims").
@@ -148,7 +148,7 @@ class Grader:
 
 
 def overlap_grader(threshold: float) -> Grader:
-    """The shared-words test (``rag.overlap.support``), kept for comparison."""
+    """The shared-words test (``rag.text.overlap.support``), kept for comparison."""
     return Grader(f"overlap>={threshold}", lambda q, s, c, b: support(s, c) >= threshold)
 
 

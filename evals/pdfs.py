@@ -1,6 +1,6 @@
 """A folder of text documents rendered as PDFs, to measure the PDF path on outside data.
 
-``python -m rag.evals.pdfs SRC OUT`` (needs reportlab, a test extra): each ``.txt`` file
+``python -m rag_evals.pdfs SRC OUT`` (needs reportlab, a test extra): each ``.txt`` file
 becomes a PDF of the same stem, its first line as the title and every other line a
 paragraph that reportlab wraps to the page. Read back by pypdf, as `rag ingest` reads
 any PDF, the text layer breaks every paragraph into lines of about 100 characters, so

@@ -14,7 +14,7 @@ import numpy as np
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from pydantic import PrivateAttr
 
-from rag.embed import MINILM_MAX_WORDPIECES, MINILM_VOCAB, forward
+from rag.index.embed import MINILM_MAX_WORDPIECES, MINILM_VOCAB, forward
 
 
 class PlainOnnxEmbedding(BaseEmbedding):

@@ -3,9 +3,9 @@
 import json
 from pathlib import Path
 
-from rag.evals.claims import judge_record
-from rag.evals.metrics import failed
-from rag.evals.run import JUDGE, EvalRun
+from rag_evals.claims import judge_record
+from rag_evals.metrics import failed
+from rag_evals.run import JUDGE, EvalRun
 
 # Metrics on a 0..1 scale, in the order the table and the chart show them.
 RATES = [
@@ -34,11 +34,26 @@ OTHERS = ["median_answer_words", "answer_latency_p50_ms", "answer_latency_p95_ms
 def write_report(run: EvalRun, out: Path) -> list[Path]:
     """Write the three report files into ``out`` (created) and return their paths."""
     out.mkdir(parents=True, exist_ok=True)
-    paths = [out / "report.json", out / "report.md", out / "report.png"]
+    paths = [out / "report.json", out / "report.md"]
     paths[0].write_text(json.dumps(run.to_dict(), indent=2, ensure_ascii=False), encoding="utf-8")
     paths[1].write_text(markdown(run), encoding="utf-8")
-    chart(run, paths[2])
+    if pyplot() is not None:
+        paths.append(out / "report.png")
+        chart(run, paths[2])
     return paths
+
+
+def pyplot():
+    """matplotlib's pyplot drawing to files, or None without the ``rag[eval]`` extra
+    (the reports are written all the same, without their chart)."""
+    try:
+        import matplotlib
+    except ImportError:
+        return None
+    matplotlib.use("Agg")  # files only, never a window
+    import matplotlib.pyplot as plt
+
+    return plt
 
 
 def table(run: EvalRun) -> list[list[str]]:
@@ -64,8 +79,8 @@ def markdown(run: EvalRun) -> str:
         f"({run.dataset['n']} questions).  ",
         "Config: " + ", ".join(f"{k}={v}" for k, v in run.config.items()),
         "",
-        f"Citations are graded by the {run.grader.name} (rag/verify.py); its own record on "
-        f"hand-labelled claims: {judge_record(JUDGE)}. The `_overlap` rows grade by shared "
+        f"Citations are graded by the {run.grader.name} (rag/verify/); its own record "
+        f"on hand-labelled claims: {judge_record(JUDGE)}. The `_overlap` rows grade by shared "
         "words, the test this project used before (it passes reworded falsehoods).",
         "",
         "| " + " | ".join(header) + " |",
@@ -100,11 +115,9 @@ def _one_line(text: str) -> str:
 
 def chart(run: EvalRun, path: Path) -> None:
     """Grouped bars of the 0..1 metrics, one colour per system."""
-    import matplotlib
-
-    matplotlib.use("Agg")  # files only, never a window
-    import matplotlib.pyplot as plt
     import numpy as np
+
+    plt = pyplot()
 
     names = list(run.metrics)
     x = np.arange(len(RATES))

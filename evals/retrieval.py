@@ -1,10 +1,10 @@
 """Retrieval quality of BM25, dense and hybrid search, and the fusion weight chosen by
 cross-validation across articles.
 
-Usage: python -m rag.evals.retrieval --docs DIR --questions FILE [--store DIR] [--json]
-       python -m rag.evals.retrieval --halueval pairs.jsonl [--json]
+Usage: python -m rag_evals.retrieval --docs DIR --questions FILE [--store DIR] [--json]
+       python -m rag_evals.retrieval --halueval pairs.jsonl [--json]
 
-Scores are :func:`rag.evals.metrics.retrieval_scores` over the top 10 passages, so they
+Scores are :func:`rag_evals.metrics.retrieval_scores` over the top 10 passages, so they
 match the retrieval columns of ``rag eval``. Each question's dense and BM25 rankings are
 computed once and fused for every weight in 0, 0.1 ... 1 (dense share). "cv" picks the
 weight on all other articles (a document id without its ``__partNN`` suffix; HaluEval
@@ -19,10 +19,10 @@ import tempfile
 from pathlib import Path
 
 from rag import Assistant
-from rag.evals.data import Question, load_questions
-from rag.evals.metrics import Outcome, retrieval_scores
-from rag.evals.systems import RETRIEVED_K, blank
-from rag.retrieve import best_ids, fuse
+from rag.index.retrieve import best_ids, fuse
+from rag_evals.data import Question, load_questions
+from rag_evals.metrics import Outcome, retrieval_scores
+from rag_evals.systems import RETRIEVED_K, blank
 
 WEIGHTS = [round(0.1 * i, 1) for i in range(11)]
 POOL = 40  # candidates per ranking, as the product's Retriever uses

@@ -7,11 +7,11 @@ from pathlib import Path
 
 from rag.assistant import Assistant
 from rag.errors import RagError
-from rag.evals.data import load_questions
-from rag.evals.metrics import Grader, Outcome, failed, overlap_grader, score
-from rag.evals.systems import LlamaIndexBaseline, Ours, System
-from rag.judge import make_verifier
+from rag.models.judge import make_verifier
 from rag.settings import Settings
+from rag_evals.data import load_questions
+from rag_evals.metrics import Grader, Outcome, failed, overlap_grader, score
+from rag_evals.systems import LlamaIndexBaseline, Ours, System
 
 Step = Callable[[str, int, int], None]  # (system name, done, total)
 

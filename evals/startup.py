@@ -19,9 +19,9 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.evals.data import load_questions
-from rag.models import TIERS, record
+from rag.models.catalogue import TIERS, record
 from rag.settings import Settings
+from rag_evals.data import load_questions
 
 SEED = Path(__file__).parent / "datasets" / "seed"
 _ESCAPE = re.compile(rb"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[()][0-9A-B]|[\x00-\x20\x7f]")

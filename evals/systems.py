@@ -9,14 +9,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
-from rag.answer import Answer
+from rag.answer.pipeline import Answer
 from rag.assistant import Assistant
-from rag.cite import is_abstention
 from rag.errors import RagError
-from rag.evals.data import Question
-from rag.evals.metrics import ClaimedSentence, Outcome, split_claims
-from rag.load import find_files, load
-from rag.retrieve import Passage
+from rag.index.retrieve import Passage
+from rag.ingest.load import find_files, load
+from rag.verify.cite import is_abstention
+from rag_evals.data import Question
+from rag_evals.metrics import ClaimedSentence, Outcome, split_claims
 
 RETRIEVED_K = 10  # passages kept per question for hit@k and MRR
 _SOURCE_LABEL = re.compile(r"^Source \d+:\n")

@@ -11,7 +11,11 @@ from rag import offline as _offline  # noqa: F401  (must run before heavy import
 from rag.errors import RagError
 from rag.settings import Settings
 
-_LAZY = {"Assistant": "rag.assistant", "IngestReport": "rag.ingest", "Passage": "rag.retrieve"}
+_LAZY = {
+    "Assistant": "rag.assistant",
+    "IngestReport": "rag.ingest.pipeline",
+    "Passage": "rag.index.retrieve",
+}
 __all__ = ["Assistant", "IngestReport", "Passage", "RagError", "Settings"]
 
 

@@ -6,24 +6,25 @@ from pathlib import Path
 
 from llama_index.core import Settings as LlamaSettings
 
-from rag.answer import Answer, Answerer, Checking
-from rag.chat import ChatSession
-from rag.chunk import Chunker
-from rag.embed import (
+from rag.answer.chat import ChatSession
+from rag.answer.pipeline import Answer, Answerer, Checking
+from rag.errors import RagError
+from rag.index.embed import (
     MINILM_MAX_WORDPIECES,
     MiniLMEmbedding,
     embed_texts,
     embedder_identity,
     make_embedder,
 )
-from rag.errors import RagError
-from rag.ingest import IngestReport, Progress, ingest
-from rag.judge import make_verifier
-from rag.llm import make_llm
-from rag.lock import StoreLock
-from rag.retrieve import Mode, Passage, Retriever
+from rag.index.lock import StoreLock
+from rag.index.retrieve import Mode, Passage, Retriever
+from rag.index.store import Store
+from rag.ingest.chunk import Chunker
+from rag.ingest.pipeline import IngestReport, Progress, ingest
+from rag.models.judge import make_verifier
+from rag.models.llm import make_llm
 from rag.settings import Settings
-from rag.store import Store
+from rag.verify.verifier import Verifier
 
 
 class Assistant:
@@ -103,6 +104,11 @@ class Assistant:
         return make_llm(self.settings)
 
     @cached_property
+    def verifier(self) -> Verifier:
+        """The verifier; its judge model starts when a sentence first needs it."""
+        return make_verifier(self.settings)
+
+    @cached_property
     def answerer(self) -> Answerer:
         embedder = self.embedder
         return Answerer(
@@ -110,8 +116,25 @@ class Assistant:
             self.retriever,
             lambda t: embed_texts(embedder, t),
             self.llm,
-            make_verifier(self.settings),
+            self.verifier,
         )
+
+    def close(self) -> None:
+        """Stop what this assistant started (its share of the local model servers); a
+        later call starts them again. ``with Assistant(...) as a:`` calls it on leaving."""
+        llm = self.__dict__.pop("llm", None)
+        if llm is not None:
+            llm.close()
+        verifier = self.__dict__.pop("verifier", None)
+        if verifier is not None:
+            verifier.close()
+        self.__dict__.pop("answerer", None)
+
+    def __enter__(self) -> "Assistant":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def ask(self, question: str) -> Answer:
         """A cited answer, or an abstention when the documents do not hold one."""
@@ -119,7 +142,10 @@ class Assistant:
 
     def stream(self, question: str) -> Iterator[str | Checking | Answer]:
         """Yield the answer's text pieces as they are written, a :class:`Checking`
-        notice while its sentences are verified, then the final Answer."""
+        notice while its sentences are verified, then the final Answer.
+
+        Stopping early (``break``, an exception, ``.close()``) is supported: the model's
+        stream is closed at once and its llama.cpp slot freed for the next question."""
         return self.answerer.stream(_question(question))
 
     def chat(self) -> ChatSession:

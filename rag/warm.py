@@ -55,7 +55,7 @@ def _runtime_dir(settings: Settings) -> Path:
 def _code_stamp() -> str:
     """Changes when the installed code does, so an old server never answers for new code."""
     here = Path(__file__).parent
-    return str(max(p.stat().st_mtime_ns for p in here.glob("*.py")))
+    return str(max(p.stat().st_mtime_ns for p in here.rglob("*.py")))
 
 
 def _key(settings: Settings) -> str:
@@ -171,15 +171,16 @@ def replies(assistant: "Assistant", payload: dict) -> Iterator[dict]:
 
 def as_replies(stream: Iterator) -> Iterator[dict]:
     """An answer stream (text pieces, a Checking notice, the Answer) as replies."""
-    from rag.answer import Answer, Checking
+    from rag.answer.pipeline import Answer, Checking
 
-    for item in stream:
-        if isinstance(item, Answer):
-            yield {"answer": item.to_dict()}
-        elif isinstance(item, Checking):
-            yield {"checking": item.claims}
-        else:
-            yield {"piece": item}
+    with contextlib.closing(stream):  # a reader that stops early closes the model's stream
+        for item in stream:
+            if isinstance(item, Answer):
+                yield {"answer": item.to_dict()}
+            elif isinstance(item, Checking):
+                yield {"checking": item.claims}
+            else:
+                yield {"piece": item}
 
 
 # ---------------------------------------------------------------- server
@@ -256,9 +257,12 @@ class _Server:
             self.last = time.monotonic()
 
     def _run(self, payload: dict, send) -> None:
+        # A client gone mid-answer (send fails) closes the answer's stream here, under
+        # the lock, so the model's slot is free before the next request is taken.
         try:
-            for reply in replies(self.assistant, payload):
-                send(reply)
+            with contextlib.closing(replies(self.assistant, payload)) as stream:
+                for reply in stream:
+                    send(reply)
         except RagError as exc:
             send({"error": str(exc)})
 

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from rag import Assistant
-from rag.answer import Checking
-from rag.local_llm import QWEN_05B, LocalServer, bundled_path
+from rag.answer.pipeline import Checking
+from rag.models.bundled import QWEN_05B, bundled_path
+from rag.models.llamacpp import LocalServer
 from tests.conftest import SEEDS, free_port
 
 

@@ -3,8 +3,9 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rag.chunk import Chunker, count_tokens, flat, sentence_spans
-from rag.embed import MINILM_MAX_WORDPIECES
+from rag.index.embed import MINILM_MAX_WORDPIECES
+from rag.ingest.chunk import Chunker, count_tokens
+from rag.text.sentences import flat, sentence_spans
 from tests.conftest import SEEDS
 
 

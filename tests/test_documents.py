@@ -6,13 +6,13 @@ from pathlib import Path
 import pytest
 
 from rag import Assistant
-from rag.answer import Answerer
-from rag.embed import embed_texts
-from rag.evals.data import load_questions
-from rag.evals.metrics import contains_answer
-from rag.route import route, wanted_count
-from rag.summarize import pick_document
-from rag.verify import Verifier
+from rag.answer.pipeline import Answerer
+from rag.answer.route import route, wanted_count
+from rag.answer.summary import pick_document
+from rag.index.embed import embed_texts
+from rag.verify.verifier import Verifier
+from rag_evals.data import load_questions
+from rag_evals.metrics import contains_answer
 from tests.conftest import ROOT
 from tests.fakes import ScriptedLLM
 
@@ -188,13 +188,13 @@ def test_who_is_answered_by_the_phrase_beside_the_name(seeded):
     ],
 )
 def test_appositive(name, sentence, phrase):
-    from rag.define import appositive
+    from rag.answer.who_is import appositive
 
     assert appositive(name, sentence) == phrase
 
 
 def test_only_questions_about_a_named_person_are_defined():
-    from rag.define import question_name
+    from rag.answer.who_is import question_name
 
     assert question_name("Who was Ada Lovelace?") == ("Ada Lovelace", "was")
     assert question_name("What is Yuri Ushakov's role?") == ("Yuri Ushakov", "is")
@@ -203,7 +203,7 @@ def test_only_questions_about_a_named_person_are_defined():
 
 
 def test_a_follow_up_that_does_not_refer_back_stands_alone_without_a_model():
-    from rag.chat import ChatSession
+    from rag.answer.chat import ChatSession
 
     class _NoModel:
         llm = None
@@ -217,7 +217,7 @@ def test_a_follow_up_that_does_not_refer_back_stands_alone_without_a_model():
 
 
 def test_only_a_follow_up_that_needs_context_is_rewritten_and_only_into_a_question():
-    from rag.chat import ChatSession
+    from rag.answer.chat import ChatSession
     from tests.fakes import ScriptedLLM
 
     class _Model:

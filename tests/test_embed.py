@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from rag.embed import MINILM_INT8_NAME, MiniLMEmbedding
 from rag.errors import RagError
+from rag.index.embed import MINILM_INT8_NAME, MiniLMEmbedding
 from tests.conftest import SEEDS
 
 
@@ -81,7 +81,7 @@ def test_parallel_runs_give_the_vectors_of_one_run_at_a_time(tmp_path):
 
 def test_benchmark_baseline_runs_the_same_model(fp32):
     """The bench's plain llama-index wrapper (padded batches of 10) gives our vectors."""
-    from rag.evals.plain_embed import PlainOnnxEmbedding
+    from rag_evals.plain_embed import PlainOnnxEmbedding
 
     plain = PlainOnnxEmbedding(fp32.model_file)
     texts = _sentences()[:23]  # batches of 10, 10 and 3, each padded to its longest

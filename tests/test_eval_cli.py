@@ -38,7 +38,7 @@ def test_baseline_reads_documents_under_a_dot_folder(tmp_path):
     import shutil
 
     from rag import Assistant
-    from rag.evals.systems import LlamaIndexBaseline
+    from rag_evals.systems import LlamaIndexBaseline
 
     docs = tmp_path / ".cache" / "docs"
     shutil.copytree(SEED / "docs", docs)

@@ -6,7 +6,7 @@ same command), so a real regression fails the build and run-to-run noise does no
 
 import pytest
 
-from rag.evals.run import run_eval
+from rag_evals.run import run_eval
 from tests.conftest import ROOT
 
 DATASETS = ROOT / "evals" / "datasets"

@@ -5,11 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from rag.cite import claims
-from rag.cite import is_abstention as says_no_answer
 from rag.errors import RagError
-from rag.evals.data import Question, load_questions
-from rag.evals.metrics import (
+from rag.verify.cite import claims
+from rag.verify.cite import is_abstention as says_no_answer
+from rag_evals.data import Question, load_questions
+from rag_evals.metrics import (
     ClaimedSentence,
     Grader,
     Outcome,
@@ -146,7 +146,7 @@ def test_seed_dataset_covers_what_the_issue_asks():
 
 
 def test_first_sentence_and_summary_points():
-    from rag.evals.metrics import ClaimedSentence
+    from rag_evals.metrics import ClaimedSentence
 
     buried = outcome(answer="Putin met him. It was in Moscow [1].")
     buried.sentences = [ClaimedSentence("Putin met him.", []), ClaimedSentence("In Moscow.", [])]

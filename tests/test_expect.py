@@ -2,7 +2,7 @@
 
 import pytest
 
-from rag.expect import expected_kind, gives_kind
+from rag.answer.expect import expected_kind, gives_kind
 
 
 @pytest.mark.parametrize(

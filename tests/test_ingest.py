@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from rag import Assistant, RagError
-from rag.ingest import ingest
-from rag.load import load
+from rag.ingest.load import load
+from rag.ingest.pipeline import ingest
 from tests.samples import FACTS, write_all
 
 
@@ -82,7 +82,7 @@ def test_run_that_dies_midway_is_completed_without_duplicates(assistant, tmp_pat
             raise KeyboardInterrupt  # as if killed while embedding the third file
         return embedder.embed(texts)
 
-    from rag.chunk import Chunker
+    from rag.ingest.chunk import Chunker
 
     with pytest.raises(KeyboardInterrupt):
         ingest(
@@ -111,7 +111,7 @@ def test_failed_store_write_stops_ingest_and_a_rerun_completes(assistant, tmp_pa
         return real(self, batch)
 
     monkeypatch.setattr(type(store), "replace_files", failing_write)
-    from rag.chunk import Chunker
+    from rag.ingest.chunk import Chunker
 
     with pytest.raises(RagError, match="disk full"):
         ingest([folder], store, Chunker(128, 32), assistant.embedder.embed, batch_chunks=1)
@@ -130,7 +130,7 @@ def test_one_bad_file_is_skipped_rest_ingested(assistant, tmp_path):
 
 
 def test_store_built_with_another_model_is_a_clear_error(tmp_path):
-    from rag.store import Store
+    from rag.index.store import Store
 
     a = Assistant(store=tmp_path / "s")
     a.ingest([_docs(tmp_path)])

@@ -2,7 +2,7 @@
 
 import pytest
 
-from rag.load import SkipFile, find_files, load
+from rag.ingest.load import SkipFile, find_files, load
 from tests.samples import FACTS, FILLER, write_all
 
 
@@ -48,8 +48,8 @@ def test_pdf_text_with_pages(tmp_path):
 
 
 def test_a_pdf_paragraph_wrapped_into_lines_still_reads_as_whole_sentences(tmp_path):
-    from rag.chunk import sentence_spans
-    from rag.evals.pdfs import render
+    from rag.text.sentences import sentence_spans
+    from rag_evals.pdfs import render
 
     sentence = (
         "Through a process called rehashing, the tool maintains shims in that directory "

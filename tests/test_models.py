@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from rag.errors import RagError
-from rag.local_llm import QWEN_05B, bundled_path
-from rag.models import TIERS
+from rag.models.bundled import QWEN_05B, bundled_path
+from rag.models.catalogue import TIERS
 from tests.conftest import ROOT, free_port, run_rag
 
 MODELS = Path.home() / ".cache" / "rag" / "models"

@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 
 from rag import Assistant
-from rag.cite import markers
 from rag.errors import RagError
+from rag.verify.cite import markers
 from tests.conftest import ROOT, SEEDS, free_port, rag_exe, run_rag, start_chroma
 
 SQUAD_DOCS = ROOT.parent / "shared" / "datasets" / "squad2-open" / "docs"

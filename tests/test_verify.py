@@ -5,11 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from rag.attribution import asks_someone_else, misattributed, reported_as_fact, unattributed
 from rag.errors import RagError
-from rag.evals.claims import load_claims, overlap_check, run_claims, verifier_check
-from rag.roles import dropped_subject, role_swap, speaker_as_actor
-from rag.verify import (
+from rag.verify.attribution import asks_someone_else, misattributed, reported_as_fact, unattributed
+from rag.verify.roles import dropped_subject, role_swap, speaker_as_actor
+from rag.verify.verifier import (
     Verifier,
     is_quote,
     lookalike_swap,
@@ -18,6 +17,7 @@ from rag.verify import (
     polarity_clash,
     unknown_names,
 )
+from rag_evals.claims import load_claims, overlap_check, run_claims, verifier_check
 
 ROOT = Path(__file__).resolve().parents[1]
 CLAIMS = ROOT / "evals" / "datasets" / "claims" / "claims.jsonl"
@@ -233,7 +233,7 @@ def test_the_claim_set_is_hand_labelled_balanced_and_quotes_real_text():
 
 
 def _sentences(passage: str) -> list[str]:
-    from rag.chunk import sentence_spans
+    from rag.text.sentences import sentence_spans
 
     return [passage[a:b] for a, b in sentence_spans(passage)]
 
@@ -285,7 +285,7 @@ def test_claims_eval_reads_all_three_formats_and_scores_side_by_side(tmp_path):
 
 
 def test_verifier_tiers_by_name_and_a_clear_error_for_an_unknown_one(tmp_path):
-    from rag.judge import TIERS, make_verifier
+    from rag.models.judge import TIERS, make_verifier
     from rag.settings import Settings
 
     settings = Settings(cache_dir=tmp_path)
@@ -301,8 +301,8 @@ def test_verifier_tiers_by_name_and_a_clear_error_for_an_unknown_one(tmp_path):
 
 
 def test_only_the_cited_passages_that_state_a_sentence_are_kept():
-    from rag.cite import verify
-    from rag.retrieve import Passage
+    from rag.index.retrieve import Passage
+    from rag.verify.cite import verify
 
     texts = ["Witkoff is Mr. Trump's special envoy.", "Ushakov is a Kremlin aide."]
     passages = [Passage(i, 1.0, "s.txt", "s", 40 * i, 40 * i + len(t), None, t, f"c{i}")

@@ -1,0 +1,113 @@
+"""A conversation: keeps history and rewrites follow-ups into standalone questions."""
+
+import re
+from collections.abc import Iterator
+from contextlib import closing
+
+from rag import prompts
+from rag.answer.pipeline import Answer, Answerer, Checking, final
+from rag.models.llm import LLMError
+from rag.text.names import names
+
+_REFERS_BACK = re.compile(
+    r"\b(?:he|she|it|they|him|her|his|hers|its|them|their|theirs|this|that|these|those|"
+    r"there|then|the\s+same|the\s+latter|the\s+former|also|too|else|more)\b",
+    re.IGNORECASE,
+)
+# "And Steve Witkoff?", "What about Markov?", "Why not?": a question that leans on the
+# one before without a pronoun.
+_ELLIPTICAL = re.compile(r"^\W*(?:and|but|or|so|what\s+about|how\s+about)\b", re.IGNORECASE)
+# "And what about X?": X, to be asked what the question before asked of its subject.
+_ABOUT = re.compile(
+    r"^\W*(?:(?:and|but|so)\s+)?(?:(?:what|how)\s+about\s+)?(?P<x>.+?)\W*$", re.IGNORECASE
+)
+_SHORT = 3  # words; "Since when?", "Why?"
+
+
+def needs_context(question: str) -> bool:
+    """True when the question cannot be read without the conversation before it."""
+    return bool(
+        _REFERS_BACK.search(question)
+        or _ELLIPTICAL.search(question)
+        or len(question.split()) <= _SHORT
+    )
+
+
+class ChatSession:
+    """Ask questions in turn; each answer can lean on the ones before it."""
+
+    def __init__(self, answerer: Answerer, max_turns: int = 4) -> None:
+        self.answerer = answerer
+        self.max_turns = max_turns
+        self.history: list[tuple[str, str]] = []  # (question, answer)
+        self.last: Answer | None = None
+
+    def reset(self) -> None:
+        self.history.clear()
+        self.last = None
+
+    def standalone(self, question: str) -> str:
+        """The question with its context filled in; unchanged when it needs none.
+
+        A question that refers back ("What does she say?", "And Markov?") is rewritten
+        by the model (prompts/condense.txt). Without a model, or when the rewrite fails
+        or is not a question, the previous question is prepended instead. A question
+        that stands alone is never rewritten: after a few turns the small model
+        "rewrote" "What does Sergei Markov say about territory?" as "Sergei Markov says
+        territory is very secondary." (another analyst's words), which was then
+        answered as if it were the question.
+        """
+        if not self.history or not needs_context(question):
+            return question
+        previous = self.history[-1][0]
+        swapped = _ask_of(previous, question)
+        if swapped:
+            return swapped
+        fallback = f"{previous} {question}"
+        llm = self.answerer.llm
+        if llm is None:
+            return fallback
+        turns = "\n".join(f"User: {q}\nAssistant: {a}" for q, a in self.history[-self.max_turns :])
+        try:
+            rewritten = (
+                llm.complete(
+                    [("user", prompts.render("condense", history=turns, question=question))],
+                    max_tokens=60,
+                )
+                .strip()
+                .splitlines()
+            )
+        except LLMError:
+            return fallback
+        first = rewritten[0].strip() if rewritten else ""
+        return first if first.rstrip("\"'”’ ").endswith("?") else fallback
+
+    def stream(self, question: str) -> Iterator[str | Checking | Answer]:
+        """Like :meth:`Answerer.stream`; the answer joins the history when it completes."""
+        search = self.standalone(question)
+        with closing(self.answerer.stream(search)) as items:  # closed when this one is
+            for item in items:
+                if isinstance(item, Answer):
+                    item.question = question
+                    self.last = item
+                    self.history.append((search, item.answer))
+                yield item
+
+    def ask(self, question: str) -> Answer:
+        return final(self.stream(question))
+
+
+def _ask_of(previous: str, question: str) -> str | None:
+    """The question before asked of X: "What does X say about territory?" for "And X?".
+
+    Done by hand because the bundled model, asked to rewrite "And what about Markov?",
+    answers it instead ("Markov is a senior fellow at ..."). Only when X is a name and
+    the question before names someone to put X in place of."""
+    if not _ELLIPTICAL.search(question):
+        return None
+    x = _ABOUT.match(question)
+    runs = names(previous)
+    if not x or not runs or [w for run in names(x["x"]) for w in run] != x["x"].split():
+        return None
+    subject = " ".join(runs[0])
+    return previous.replace(subject, x["x"], 1) if subject in previous else None

@@ -1,0 +1,241 @@
+"""Document-level answers: a summary, or the people a document mentions.
+
+No one passage answers "Summarize the article", so the document is read whole: its
+sentences are embedded and the most representative ones quoted verbatim, in document
+order. Quotes are stated by their passage by construction, so a summary costs no
+model call and cannot misreport; a small model's abstractive summary would need every
+sentence verified and still drop or merge facts. "Who is mentioned?" lists the people
+named, each cited to the sentence that first names them in full.
+"""
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+
+from rag import prompts
+from rag.answer.draft import Draft
+from rag.answer.evidence import Embed
+from rag.answer.route import COUNT as _COUNT
+from rag.answer.route import Route, wanted_count
+from rag.answer.written import quote_units
+from rag.index.retrieve import Passage, Retriever
+from rag.index.store import StoredChunk
+from rag.text.names import TITLES, starters
+from rag.text.overlap import content_terms
+from rag.text.sentences import sentence_spans
+
+MAX_SENTENCES = 400  # a long document is summarised from its first 400 sentences
+_REDUNDANCY = 0.7  # MMR: weight of centrality against likeness to sentences already picked
+# Words that say what kind of answer is wanted, not what it is about.
+_ASK_WORDS = content_terms(
+    "summarize summarise summary sum up overview gist tldr main key central points ideas "
+    "takeaways arguments findings themes idea point article document doc text story piece "
+    "report file page paper essay passage about what give brief briefly sentences sentence "
+    "lines bullets please write part people mentioned named quoted who"
+)
+
+
+@dataclass(frozen=True)
+class Document:
+    source: str
+    title: str
+    sentences: list[Passage]  # every sentence, in order, as exact spans of the source
+    leads: frozenset[int]  # starts of the sentences that open a paragraph
+
+
+def pick_document(question: str, retriever: Retriever, top_k: int) -> Document | None:
+    """The document the question is about: the only one, the one whose title or file
+    name it names, else the one holding the best passage for it."""
+    chunks = retriever.keyword_index().chunks
+    by_source: dict[str, list[StoredChunk]] = {}
+    for c in chunks:
+        by_source.setdefault(c.source, []).append(c)
+    if not by_source:
+        return None
+    source = next(iter(by_source))
+    if len(by_source) > 1:
+        terms = content_terms(_numbers_spelled(question)) - _ASK_WORDS
+        ranked = [p.source for p in retriever.search(question, top_k)]
+        naming = {
+            s: len(terms & content_terms(_numbers_spelled(f"{cs[0].title} {_file_words(s)}")))
+            for s, cs in by_source.items()
+        }
+        best = max(naming.values())
+        named = [s for s in ranked if naming.get(s) == best and best > 0]
+        named += sorted(s for s in by_source if naming[s] == best and best > 0)
+        source = (named or ranked or [source])[0]
+    return _document(source, by_source[source])
+
+
+def _file_words(source: str) -> str:
+    name = re.split(r"[\\/]", source)[-1].rsplit(".", 1)[0]
+    return re.sub(r"[_\-.]+", " ", name)
+
+
+def _numbers_spelled(text: str) -> str:
+    """ "part01" and "part 1" alike: digits stand apart and lose leading zeros."""
+    return re.sub(r"\d+", lambda m: f" {int(m.group())} ", text)
+
+
+def _document(source: str, chunks: list[StoredChunk]) -> Document:
+    chunks = sorted(chunks, key=lambda c: c.start)
+    units: dict[int, Passage] = {}
+    leads: set[int] = set()
+    for i, c in enumerate(chunks):
+        for a, b in sentence_spans(c.text):
+            start = c.start + a
+            if start in units:
+                continue
+            if len(units) >= MAX_SENTENCES:
+                break
+            end = c.start + b
+            units[start] = Passage(0, 0.0, source, c.title, start, end, c.page, c.text[a:b], c.id)
+            # A chunk may start mid-paragraph: what precedes a chunk's first sentence is
+            # in the chunk before it (chunks are exact spans of the source), if any.
+            before = c.text[:a] if a else _text_before(chunks[i - 1], c.start) if i else ""
+            if not before.rstrip(" \t") or before.rstrip(" \t").endswith("\n"):
+                leads.add(start)
+        if len(units) >= MAX_SENTENCES:
+            break
+    return Document(source, chunks[0].title, [units[k] for k in sorted(units)], frozenset(leads))
+
+
+def _text_before(previous: StoredChunk, start: int) -> str:
+    """The source text just before ``start`` as ``previous`` holds it ("" past a gap:
+    text no chunk holds is blank)."""
+    return previous.text[: max(0, start - previous.start)] if previous.end >= start else ""
+
+
+def representative(question: str, document: Document, embed: Embed, n: int) -> list[Passage]:
+    """The ``n`` sentences that best stand for the document, in document order.
+
+    Centrality (cosine with the mean of the candidates) picks them, with maximal
+    marginal relevance against repeats; the lead sentence, which news and reference
+    writing alike use to say what the piece is about, is always taken. A question
+    with a subject of its own ("Summarize what she says about territory") ranks by
+    that subject as well.
+    """
+    prose = [s for s in document.sentences if _is_prose(s.text)]
+    # Writers open a paragraph with what it is about: when there are enough paragraphs,
+    # their opening sentences are the candidates.
+    leads = [s for s in prose if s.start in document.leads]
+    candidates = leads if len(leads) >= n else prose
+    if len(candidates) <= n:
+        return candidates
+    focus = content_terms(_COUNT.sub(" ", question)) - _ASK_WORDS
+    vectors = embed([question] + [s.text for s in candidates])
+    q, sv = vectors[0], vectors[1:]
+    centre = sv.mean(axis=0)
+    centre /= np.linalg.norm(centre) or 1.0
+    relevance = sv @ centre + (sv @ q if focus else 0.0)
+    picked = [] if focus else [0]
+    while len(picked) < n:
+        best, best_score = -1, -np.inf
+        for i in range(len(candidates)):
+            if i in picked:
+                continue
+            repeat = max((float(sv[i] @ sv[j]) for j in picked), default=0.0)
+            score = _REDUNDANCY * relevance[i] - (1 - _REDUNDANCY) * repeat
+            if score > best_score:
+                best, best_score = i, score
+        picked.append(best)
+    return [candidates[i] for i in sorted(picked)]
+
+
+def _is_prose(text: str) -> bool:
+    """A sentence that stands on its own in the writer's voice: enough words, ending as
+    sentences do, not a quotation (a quote says what one person holds, not what the
+    piece is about) and not opening with a word that points back ("This contributed to
+    the shock": to what?)."""
+    words = text.split()
+    return (
+        len(words) >= 6
+        and text.rstrip("'\"”’)").endswith((".", "!", "?"))
+        and not text.lstrip().startswith(("“", '"', "‘", "'"))
+        and words[0].lower().strip(",") not in _POINTS_BACK
+    )
+
+
+_POINTS_BACK = frozenset("this that these those it its he she they his her their thus".split())  # noqa: SIM905
+
+
+_TITLED = re.compile(
+    r"\b(?:Mr|Ms|Mrs|Dr|President|Prime\s+Minister|Sir)\.?\s+((?:[A-Z](?:[\w’'-]+|\.)\s+)*[A-Z][\w’'-]+)"
+)
+_FULL_NAME = re.compile(
+    r"\b([A-Z][a-z’'-]+(?:\s+(?:[A-Z]\.|[A-Z][a-z’'-]+)){0,2}\s+[A-Z][a-z’'-]+)\b"
+)
+_NOT_PEOPLE = content_terms(
+    "center centre house university institute council party ministry department company "
+    "corporation laboratory organization union bank group committee agency office court "
+    "parliament republic kingdom states nations sea river street war army navy force "
+    "administration church school college association foundation society press news "
+    "times post journal system network project program programme accord treaty"
+)
+
+
+def people(document: Document, limit: int = 8) -> list[tuple[str, Passage]]:
+    """People the document names, most mentioned first (at most ``limit``), each with
+    the first sentence that gives their full name.
+
+    Without a named-entity model a person is a two- or three-word capitalised name
+    ("Sergei Markov") that is not an organisation, or a name after a title
+    ("Mr. Putin"); surnames alone count towards the full name's mentions.
+    """
+    full: dict[str, Passage] = {}  # surname -> first sentence naming them in full
+    names: dict[str, str] = {}
+    counts: Counter[str] = Counter()
+    for s in document.sentences:
+        for match in _FULL_NAME.finditer(s.text):
+            words = match.group(1).split()
+            if match.start() == 0 and words[0].lower() in starters():
+                continue
+            while words and words[0].rstrip(".") in TITLES:
+                words = words[1:]
+            if len(words) < 2 or content_terms(" ".join(words)) & _NOT_PEOPLE:
+                continue
+            surname = _bare(words[-1])
+            if names.get(surname, "").count(" ") < 1:  # a full name beats a surname
+                names[surname], full[surname] = " ".join(words[:-1] + [surname]), s
+        for match in _TITLED.finditer(s.text):
+            surname = _bare(match.group(1).split()[-1])
+            if surname not in names:
+                names[surname], full[surname] = surname, s
+    for s in document.sentences:
+        for surname in names:
+            counts[surname] += len(re.findall(rf"\b{re.escape(surname)}\b", s.text))
+    top = [x for x, _ in counts.most_common() if counts[x]][:limit]
+    return [(names[x], full[x]) for x in sorted(top, key=lambda x: full[x].start)]
+
+
+def _bare(word: str) -> str:
+    """ "Putin’s" -> "Putin"."""
+    return re.sub(r"[’']s?$", "", word)
+
+
+def compose(draft: Draft, kind: Route, retriever: Retriever, embed: Embed, top_k: int) -> None:
+    """Write the draft's marked text for a document-level question (``summary`` or
+    ``people``); with nothing stored it abstains."""
+    document = pick_document(draft.question, retriever, top_k)
+    if document is None:
+        draft.abstain()
+        return
+    if kind == "people":
+        named = people(document)
+        if not named:
+            draft.abstain()
+            return
+        draft.context = list(dict.fromkeys(sentence for _, sentence in named))
+        where = {s.start: i for i, s in enumerate(draft.context, 1)}
+        listed = [f"{name} [{where[s.start]}]" for name, s in named]
+        draft.raw = prompts.render("people", names=_series(listed))
+        return
+    n = wanted_count(draft.question, 3)
+    quote_units(draft, representative(draft.question, document, embed, n))
+
+
+def _series(items: list[str]) -> str:
+    """ "a, b and c"."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"

@@ -1,0 +1,148 @@
+"""Hybrid retrieval: dense (Chroma) + BM25 (bm25s), fused into one ranked passage list."""
+
+import threading
+from dataclasses import asdict, dataclass
+from typing import Literal
+
+import bm25s
+import numpy as np
+import Stemmer
+
+from rag.index.store import Store, StoredChunk
+
+Mode = Literal["hybrid", "dense", "bm25"]
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved chunk: ``text == source_text[start:end]``; ``page`` is 1-based or None."""
+
+    rank: int
+    score: float
+    source: str
+    title: str
+    start: int
+    end: int
+    page: int | None
+    text: str
+    chunk_id: str
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data.pop("chunk_id")
+        return data
+
+
+class KeywordIndex:
+    """BM25 over every stored chunk, built once per store state and reused."""
+
+    def __init__(self, chunks: list[StoredChunk]) -> None:
+        self.chunks = chunks
+        self._stemmer = Stemmer.Stemmer("english")
+        self._bm25 = bm25s.BM25()
+        if chunks:
+            tokens = bm25s.tokenize(
+                [c.text for c in chunks], stopwords="en", stemmer=self._stemmer, show_progress=False
+            )
+            self._bm25.index(tokens, show_progress=False)
+
+    def search(self, query: str, k: int) -> list[tuple[StoredChunk, float]]:
+        if not self.chunks:
+            return []
+        tokens = bm25s.tokenize(
+            [query], stopwords="en", stemmer=self._stemmer, show_progress=False, return_ids=False
+        )
+        if not tokens or not tokens[0]:
+            return []
+        ids, scores = self._bm25.retrieve(
+            [tokens[0]], k=min(k, len(self.chunks)), show_progress=False, n_threads=1
+        )
+        return [
+            (self.chunks[int(i)], float(s)) for i, s in zip(ids[0], scores[0], strict=True) if s > 0
+        ]
+
+
+Ranking = list[tuple[StoredChunk, float]]
+
+
+def fuse(
+    dense: Ranking, keyword: Ranking, dense_share: float
+) -> tuple[dict[str, float], dict[str, StoredChunk]]:
+    """Fused score per chunk id: ``dense_share`` of the max-normalised dense score plus
+    the rest of the max-normalised BM25 score (a chunk missing from one ranking gets 0
+    there), and the chunks by id."""
+    weights = {"dense": dense_share, "bm25": 1.0 - dense_share}
+    fused: dict[str, float] = {}
+    chunks: dict[str, StoredChunk] = {}
+    for name, ranking in (("dense", dense), ("bm25", keyword)):
+        if not ranking:
+            continue
+        scores = np.array([s for _, s in ranking], dtype=np.float64)
+        top = scores.max()
+        normalised = scores / top if top > 0 else np.zeros_like(scores)
+        for (chunk, _), score in zip(ranking, normalised, strict=True):
+            chunks[chunk.id] = chunk
+            fused[chunk.id] = fused.get(chunk.id, 0.0) + weights[name] * float(score)
+    return fused, chunks
+
+
+def best_ids(fused: dict[str, float], k: int) -> list[str]:
+    """The ``k`` best chunk ids, ties broken by id so that rankings are reproducible."""
+    return sorted(fused, key=lambda cid: (-fused[cid], cid))[:k]
+
+
+class Retriever:
+    """Ranks passages for a query by fusing dense and keyword rankings.
+
+    Fusion is a convex combination of per-query max-normalised scores: unlike plain
+    reciprocal rank fusion it keeps how far ahead the best hit is in each ranking.
+    """
+
+    def __init__(
+        self, store: Store, embed_query, dense_weight: float = 0.5, candidates: int = 40
+    ) -> None:
+        self.store = store
+        self.embed_query = embed_query
+        self.dense_weight = dense_weight
+        self.candidates = candidates
+        self._keyword: KeywordIndex | None = None
+        self._lock = threading.Lock()
+
+    def invalidate(self) -> None:
+        """Forget the keyword index after the store changed."""
+        with self._lock:
+            self._keyword = None
+
+    def keyword_index(self) -> KeywordIndex:
+        with self._lock:
+            if self._keyword is None:
+                self._keyword = KeywordIndex(self.store.all_chunks())
+            return self._keyword
+
+    def search(self, query: str, k: int, mode: Mode = "hybrid") -> list[Passage]:
+        """The ``k`` best passages, best first."""
+        return self.retrieve(query, k, mode)[0]
+
+    def retrieve(self, query: str, k: int, mode: Mode = "hybrid") -> tuple[list[Passage], float]:
+        """The passages, plus the best dense cosine similarity (the answerer's gate)."""
+        pool = max(self.candidates, k)
+        dense = self.store.query(self.embed_query(query), pool) if mode != "bm25" else []
+        keyword = self.keyword_index().search(query, pool) if mode != "dense" else []
+        dense_share = {"dense": 1.0, "bm25": 0.0}.get(mode, self.dense_weight)
+        fused, chunks = fuse(dense, keyword, dense_share)
+        best = best_ids(fused, k)
+        passages = [
+            Passage(
+                rank=i + 1,
+                score=round(fused[cid], 6),
+                source=chunks[cid].source,
+                title=chunks[cid].title,
+                start=chunks[cid].start,
+                end=chunks[cid].end,
+                page=chunks[cid].page,
+                text=chunks[cid].text,
+                chunk_id=cid,
+            )
+            for i, cid in enumerate(best)
+        ]
+        return passages, max((s for _, s in dense), default=0.0)

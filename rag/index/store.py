@@ -1,0 +1,292 @@
+"""Chroma (embedded folder or server) holding chunks plus a manifest of ingested files.
+
+Chunks live in one collection through llama-index's ChromaVectorStore; the manifest
+(one record per file: hash, chunk count) lives in a second collection of the same
+client, so an embedded store and a Chroma server behave alike. A file's manifest
+record is written only after all its chunks are, and an ingest that dies midway
+leaves a pending mark that makes the next run remove the half-written chunks.
+"""
+
+import functools
+import hashlib
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+from urllib.parse import urlparse
+
+import numpy as np
+from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
+from llama_index.core.vector_stores.types import VectorStoreQuery
+from llama_index.vector_stores.chroma import ChromaVectorStore
+
+from rag.errors import RagError
+from rag.settings import Settings
+
+_PENDING = "__ingest_pending__"
+# Chroma's local store binds one SQL variable per record a read returns, and SQLite
+# allows 32,766: every read of a whole collection goes in pages well below that.
+PAGE = 5000
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    """What the manifest knows of one ingested file."""
+
+    source: str
+    sha256: str
+    chunks: int
+    title: str
+    size: int
+
+
+@dataclass(frozen=True)
+class StoredChunk:
+    """A chunk as stored: its text and where it came from."""
+
+    id: str
+    text: str
+    source: str
+    title: str
+    start: int
+    end: int
+    page: int | None
+
+
+def _reported(method: Callable[..., T]) -> Callable[..., T]:
+    """Chroma failures (a server gone, a broken folder) become one-line RagErrors."""
+
+    @functools.wraps(method)
+    def wrapper(self: "Store", *args: object, **kwargs: object) -> T:
+        try:
+            return method(self, *args, **kwargs)
+        except RagError:
+            raise
+        except Exception as exc:
+            raise RagError(
+                f"the store at {self.location} failed ({type(exc).__name__}: {exc}); "
+                "if it is a Chroma server, check that it is running"
+            ) from None
+
+    return wrapper
+
+
+def chroma_client(settings: Settings, create: bool):
+    """A Chroma client for the configured server or folder, with telemetry off."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.chroma_url:
+        url = urlparse(settings.chroma_url)
+        if url.scheme not in {"http", "https"} or not url.hostname:
+            raise RagError(
+                f"RAG_CHROMA_URL must look like http://host:port, got {settings.chroma_url!r}"
+            )
+        try:
+            return chromadb.HttpClient(
+                host=url.hostname,
+                port=url.port or (443 if url.scheme == "https" else 8000),
+                ssl=url.scheme == "https",
+                settings=chroma_settings,
+            )
+        except Exception as exc:
+            raise RagError(
+                f"cannot reach the Chroma server at {settings.chroma_url}: {exc}"
+            ) from None
+    path = Path(settings.store)
+    if not create and not path.exists():
+        raise RagError(f"no store at {path}: run `rag ingest PATH` first")
+    if path.exists() and not path.is_dir():
+        raise RagError(f"store path {path} is a file, not a folder")
+    return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+
+
+class Store:
+    """The chunk collection and its manifest, bound to one embedding model."""
+
+    def __init__(self, settings: Settings, model: str, dim: int, create: bool = True) -> None:
+        self.location = settings.chroma_url or str(Path(settings.store).resolve())
+        self.model, self.dim = model, dim
+        self.client = client = chroma_client(settings, create)
+        try:
+            chunks = client.get_or_create_collection(
+                settings.collection,
+                embedding_function=None,
+                metadata={"hnsw:space": "cosine", "embed_model": model, "embed_dim": dim},
+            )
+            self._files = client.get_or_create_collection(
+                f"{settings.collection}_files", embedding_function=None
+            )
+        except RagError:
+            raise
+        except Exception as exc:
+            raise RagError(f"cannot open the store at {self.location}: {exc}") from None
+        meta = chunks.metadata or {}
+        if (meta.get("embed_model"), meta.get("embed_dim")) != (model, dim):
+            raise RagError(
+                f"the store at {self.location} was built with embedding model "
+                f"{meta.get('embed_model')} ({meta.get('embed_dim')} dims), "
+                f"not {model} ({dim} dims); set RAG_EMBED_MODEL to the model it was built with "
+                "(all-MiniLM-L6-v2 is minilm-fp32, all-MiniLM-L6-v2-int8 is minilm) "
+                "or use another --store"
+            )
+        self._chunks = chunks
+        self.vectors = ChromaVectorStore(chroma_collection=chunks)
+
+    # -- manifest -------------------------------------------------------------------------
+    @_reported
+    def manifest(self) -> dict[str, FileRecord]:
+        got = _get_all(self._files, ["metadatas"])
+        return {
+            id_: FileRecord(id_, m["sha256"], int(m["chunks"]), m.get("title", ""), int(m["size"]))
+            for id_, m in zip(got["ids"], got["metadatas"], strict=True)
+            if id_ != _PENDING
+        }
+
+    @_reported
+    def begin(self) -> None:
+        """Mark an ingest in progress; if it dies, :meth:`repair` runs next time."""
+        if self._files.get(ids=[_PENDING])["ids"]:
+            self.repair()
+        self._files.upsert(ids=[_PENDING], embeddings=[[0.0]], metadatas=[{"pending": True}])
+
+    @_reported
+    def finish(self) -> None:
+        self._files.delete(ids=[_PENDING])
+
+    @_reported
+    def repair(self) -> int:
+        """Make chunks and manifest agree after an interrupted ingest; return chunks removed.
+
+        Chunks that no manifest record accounts for are deleted; a record whose chunks
+        are not all there is dropped, so that its file is ingested again.
+        """
+        manifest = self.manifest()
+        got = _get_all(self._chunks, ["metadatas"])
+        orphans, present = [], Counter()
+        for id_, m in zip(got["ids"], got["metadatas"], strict=True):
+            rec = manifest.get(m.get("source", ""))
+            if rec is None or rec.sha256 != m.get("sha256"):
+                orphans.append(id_)
+            else:
+                present[rec.source] += 1
+        for i in range(0, len(orphans), PAGE):
+            self._chunks.delete(ids=orphans[i : i + PAGE])
+        incomplete = [s for s, rec in manifest.items() if present[s] != rec.chunks]
+        for source in incomplete:
+            self.remove_file(source)
+        return len(orphans)
+
+    # -- writes ---------------------------------------------------------------------------
+    @_reported
+    def replace_files(
+        self, batch: list[tuple[FileRecord, list[tuple[int, int, int | None, str]], np.ndarray]]
+    ) -> None:
+        """Swap files' chunks ``(start, end, page, text)`` for new ones, then record them.
+
+        One add and one manifest write per batch (deletes stay per file): Chroma is
+        fastest with large writes. Records come last, so a run killed midway leaves only chunks that
+        :meth:`repair` removes.
+        """
+        nodes = []
+        for record, chunks, vectors in batch:
+            self.vectors.delete(record.source)
+            prefix = hashlib.sha256(f"{record.source}\0{record.sha256}".encode()).hexdigest()[:24]
+            nodes += [
+                TextNode(
+                    id_=f"{prefix}:{i}",
+                    text=text,
+                    embedding=vector.tolist(),
+                    metadata={
+                        "source": record.source,
+                        "title": record.title,
+                        "sha256": record.sha256,
+                        "start": start,
+                        "end": end,
+                        "page": page if page is not None else 0,
+                    },
+                    relationships={NodeRelationship.SOURCE: RelatedNodeInfo(node_id=record.source)},
+                )
+                for i, ((start, end, page, text), vector) in enumerate(
+                    zip(chunks, vectors, strict=True)
+                )
+            ]
+        for i in range(0, len(nodes), PAGE):
+            self.vectors.add(nodes[i : i + PAGE])
+        if batch:
+            self._files.upsert(
+                ids=[record.source for record, _, _ in batch],
+                embeddings=[[0.0]] * len(batch),
+                metadatas=[
+                    {
+                        "sha256": r.sha256,
+                        "chunks": r.chunks,
+                        "title": r.title,
+                        "size": r.size,
+                    }
+                    for r, _, _ in batch
+                ],
+            )
+
+    @_reported
+    def remove_file(self, source: str) -> None:
+        self.vectors.delete(source)
+        self._files.delete(ids=[source])
+
+    # -- reads ----------------------------------------------------------------------------
+    @_reported
+    def count(self) -> int:
+        return self._chunks.count()
+
+    @_reported
+    def all_chunks(self) -> list[StoredChunk]:
+        """Every chunk with its text, for the keyword index."""
+        got = _get_all(self._chunks, ["documents", "metadatas"])
+        return [
+            _stored(id_, text, meta)
+            for id_, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+        ]
+
+    @_reported
+    def query(self, vector: list[float], k: int) -> list[tuple[StoredChunk, float]]:
+        """Nearest chunks with cosine similarity, best first."""
+        total = self.count()
+        if k <= 0 or total == 0:
+            return []
+        result = self.vectors.query(
+            VectorStoreQuery(query_embedding=vector, similarity_top_k=min(k, total))
+        )
+        # ChromaVectorStore reports exp(-distance); with cosine space distance = 1 - cos.
+        return [
+            (_stored(node.node_id, node.get_content(), node.metadata), 1.0 + float(np.log(sim)))
+            for node, sim in zip(result.nodes, result.similarities or [], strict=True)
+        ]
+
+
+def _get_all(collection, include: list[str]) -> dict[str, list]:
+    """Every record of ``collection``, read ``PAGE`` at a time (ids plus ``include``)."""
+    got: dict[str, list] = {key: [] for key in ["ids", *include]}
+    offset = 0
+    while True:
+        page = collection.get(include=include, limit=PAGE, offset=offset)
+        for key in got:
+            got[key] += page[key]
+        if len(page["ids"]) < PAGE:
+            return got
+        offset += PAGE
+
+
+def _stored(id_: str, text: str, meta: dict) -> StoredChunk:
+    page = int(meta.get("page") or 0)
+    return StoredChunk(
+        id=id_,
+        text=text,
+        source=str(meta["source"]),
+        title=str(meta.get("title", "")),
+        start=int(meta["start"]),
+        end=int(meta["end"]),
+        page=page or None,
+    )

@@ -1,0 +1,5 @@
+"""The text layer: sentences, names, shared words and the word lists every check reads.
+
+Owns how text is read (where a sentence ends, what a name is, which words count);
+imports nothing from the rest of rag, so every folder can use it.
+"""

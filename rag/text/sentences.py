@@ -1,0 +1,90 @@
+"""Sentences: where each one starts and ends in a document's text, exactly.
+
+A citation quotes ``text[start:end]``, so sentences are spans, never re-joined strings.
+Boundaries come from the punkt tokenizer that llama-index ships; line breaks that only
+wrap a sentence (hard-wrapped text, Markdown, PDF) do not end it.
+"""
+
+import re
+from functools import lru_cache
+
+
+@lru_cache(maxsize=1)
+def _punkt():
+    # The trained English punkt model (knows "Mr.", "U.S." ...) from the NLTK data that
+    # llama-index ships; rag.offline points NLTK_DATA at it, so nothing is downloaded.
+    from nltk.tokenize import PunktTokenizer
+
+    return PunktTokenizer("english")
+
+
+# A line that starts a block of its own (heading, list item, quote, table row, code
+# fence) or ends one (heading, table row, fence), so no sentence runs across its break.
+# Indentation is no sign: plain text indents whole paragraphs.
+_MARK = r"(?:\d{1,3}[.)]|[-*+•–])"  # a list item's number or bullet
+_BLOCK_START = re.compile(rf"\s*(?:{_MARK}\s|[#>|<]|```|~~~)")
+_BLOCK_LINE = re.compile(r"\s*(?:[#|]|```|~~~)")
+_CONTINUES = re.compile(r"\s*[a-z0-9(\[`'\"“‘]")  # how a sentence's next line may start
+_LIST_MARK = re.compile(_MARK)
+_WRAP = re.compile(r"[ \t]*\r?\n[ \t]*")
+_WRAP_WIDTH = 60  # a line this long that a capital follows is a wrapped one, not a title
+_FUNCTION_WORDS = frozenset(  # a line that ends with one of them goes on
+    {"a", "an", "the", "and", "or", "nor", "but", "of", "to", "in", "on", "at", "by", "for"}
+    | {"with", "from", "as", "into", "than", "that", "which", "who", "whose", "if", "is"}
+    | {"are", "was", "were", "be", "been", "their", "its", "his", "her", "our", "your", "my"}
+    | {"this", "these", "those"}
+)
+
+
+def _soft_break(line: str, following: str) -> bool:
+    """Whether the line break between two lines only wraps a sentence.
+
+    Hard-wrapped text (plain text, Markdown, PDF) breaks sentences at a width; treating
+    every break as a sentence end would cite fragments ("pyenv maintains shims in that").
+    """
+    if not following.strip() or _BLOCK_START.match(following) or _BLOCK_LINE.match(line):
+        return False
+    if _CONTINUES.match(following):
+        return True
+    stripped = line.rstrip()
+    last = stripped.rsplit(maxsplit=1)[-1].lower()
+    if stripped[-1:] in ",;-–—(" or last in _FUNCTION_WORDS:  # a sentence cannot end there
+        return True
+    return len(line.strip()) >= _WRAP_WIDTH and stripped[-1:] not in '.!?:"”'
+
+
+def _blocks(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each run of lines joined by soft breaks."""
+    blocks: list[tuple[int, int]] = []
+    lines = [m for m in re.finditer(r"[^\n]+", text) if m.group().strip()]
+    for i, line in enumerate(lines):
+        joined = (
+            i > 0
+            and lines[i - 1].end() + 1 == line.start()  # no blank line between them
+            and _soft_break(lines[i - 1].group(), line.group())
+        )
+        if joined:
+            blocks[-1] = (blocks[-1][0], line.end())
+        else:  # a block starts at its text, not at its indentation
+            blocks.append(
+                (line.start() + len(line.group()) - len(line.group().lstrip()), line.end())
+            )
+    return blocks
+
+
+def flat(text: str) -> str:
+    """A sentence as one line: the breaks that wrap it become spaces (for prompts and
+    the terminal; the exact span stays what a citation quotes)."""
+    return _WRAP.sub(" ", text)
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence; a line break ends one unless it only wraps it."""
+    spans: list[tuple[int, int]] = []
+    for start, end in _blocks(text):
+        for s, e in _punkt().span_tokenize(text[start:end]):
+            if spans and _LIST_MARK.fullmatch(text[spans[-1][0] : spans[-1][1]]):
+                spans[-1] = (spans[-1][0], start + e)  # punkt ends a sentence at "1."
+            else:
+                spans.append((start + s, start + e))
+    return spans

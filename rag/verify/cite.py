@@ -1,0 +1,187 @@
+"""Citation checks: every ``[n]`` shown must point at a given passage that states it.
+
+The model's markers are treated as suggestions. Each answer sentence is checked
+against the passages it cites by :class:`rag.verify.Verifier` (meaning, not shared
+words); when they do not state it, the passage sharing most of its words is tried
+once instead. Markers that point nowhere are dropped, a sentence no passage states
+is marked unsupported, and sources are renumbered in order of first use. Quotes are
+exact spans of the source: ``source_text[start:end]``.
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from rag.index.retrieve import Passage
+from rag.text.overlap import content_terms, support
+from rag.text.sentences import sentence_spans
+from rag.verify.verifier import Verdict, Verifier
+
+_MARKER_NUMBERS = r"\d+(?:\s*[,;]\s*\d+)*"  # inside [1], [1, 2], [1;2]
+MARKER = re.compile(rf"\s*\[({_MARKER_NUMBERS})\]")
+ABSTAIN_SENTINEL = "NOT_IN_DOCUMENTS"
+# How models phrase "not in the passages" when they ignore the sentinel (also used to
+# read the llama-index baseline's replies in evals/, which has no abstention flag).
+_ABSTAIN = re.compile(
+    r"NOT_IN_DOCUMENTS|\b(?:sources?|passages?|documents?|context|text)\s+(?:does|do)\s+not\s+"
+    r"(?:say|mention|contain|provide|specify|state|answer|include|give)|\bnot\s+(?:mentioned|"
+    r"provided|specified|stated|included|available)\s+in\b|\bno\s+(?:information|mention)\b|"
+    r"\bnone\s+of\s+the\s+(?:sources|passages|documents)\b|\bcannot\s+(?:be\s+)?(?:determined|"
+    r"answered|found|determine|answer|find)\b|\bI\s+(?:do\s+not|don't)\s+know\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A numbered source: ``quote == source_text[start:end]``."""
+
+    n: int
+    source: str
+    title: str
+    start: int
+    end: int
+    page: int | None
+    quote: str
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """An answer sentence, the citations that state it, and the verifier's verdict."""
+
+    text: str
+    citations: list[int]
+    supported: bool
+    score: float | None = None  # the verifier's p(yes), 1.0 for a quote, 0.0 for numbers
+    check: str | None = None  # which test decided: quote, numbers, judge or overlap
+
+
+def markers(text: str) -> list[int]:
+    """Every number inside ``[n]`` / ``[n, m]`` markers, in order."""
+    return [int(n) for group in MARKER.findall(text) for n in re.split(r"[,;]", group)]
+
+
+def strip_markers(text: str) -> str:
+    return MARKER.sub("", text).strip()
+
+
+def is_abstention(text: str) -> bool:
+    return not text.strip() or bool(_ABSTAIN.search(text))
+
+
+def best_quote(sentence: str, passage: Passage) -> tuple[int, int]:
+    """The passage sentence that best supports ``sentence``, as absolute source offsets."""
+    spans = sentence_spans(passage.text) or [(0, len(passage.text))]
+    start, end = max(spans, key=lambda se: support(sentence, passage.text[se[0] : se[1]]))
+    return passage.start + start, passage.start + end
+
+
+def restates(sentence: str, question: str) -> bool:
+    """True when the sentence says nothing the question did not already say."""
+    return content_terms(sentence) <= content_terms(question)
+
+
+_CLOSERS = "'\"”’)"  # may follow a sentence's full stop
+_TRAILING = re.compile(rf"([.!?][{_CLOSERS}]*)((?:\s*\[{_MARKER_NUMBERS}\])+)")
+# What separated markers ("Stanovaya.[1], [2]." or "Kyiv [1],[2].") is left once they go:
+# a sentence ends in at most one closing mark.
+_LEFTOVER = re.compile(r"[\s,;]*([.!?]?)[\s.,;]*$")
+
+
+def claims(raw: str) -> list[tuple[str, list[int]]]:
+    """The sentences of a marked answer, each with its marker numbers, markers removed."""
+    raw = _TRAILING.sub(r"\2\1", raw.strip())  # "fact. [1]" belongs to "fact", not the next
+    out = []
+    for start, end in sentence_spans(raw):
+        chunk = raw[start:end]
+        text = _LEFTOVER.sub(r"\1", strip_markers(chunk), count=1)
+        if text and any(ch.isalnum() for ch in text):
+            out.append((text, markers(chunk)))
+    return out
+
+
+def verify(
+    raw: str,
+    passages: list[Passage],
+    question: str,
+    verifier: Verifier,
+    threshold: float,
+    before: Callable[[Passage], str] = lambda p: "",
+    composed: bool = False,
+) -> tuple[list[Sentence], list[Citation]]:
+    """Turn model text into verified sentences and renumbered citations.
+
+    Per sentence: each passage it cites alone (the first two), then all it cites
+    together, then (if none of that states it) the passage sharing most of its words,
+    when that one shares at least ``threshold`` of them (or when nothing was cited, any
+    at all). Only the passages of the first check that passes are cited. ``before`` gives the
+    text before a passage in its chunk, which the verifier reads for who "he" is;
+    ``composed`` text was built by the application from the passages' words.
+    """
+    sentences: list[Sentence] = []
+    citations: dict[int, Citation] = {}  # passage index -> citation
+    for text, numbers in claims(raw):
+        claimed = list(dict.fromkeys(n - 1 for n in numbers if 1 <= n <= len(passages)))
+        overlap = [support(text, p.text) for p in passages]
+        # Each cited passage alone first (a citation that is not needed is not shown),
+        # then the cited ones together, then the passage sharing most words.
+        tries = [[i] for i in claimed[:2]] + ([claimed] if len(claimed) > 1 else [])
+        if passages:
+            best = max(range(len(passages)), key=lambda i: overlap[i])
+            if best not in claimed and overlap[best] >= (threshold if claimed else 1e-9):
+                tries.append([best])
+        kept: list[int] = []
+        verdict = Verdict(False, 0.0, "uncited")  # no passage to check it against
+        for indexes in tries:
+            joined = " ".join(passages[i].text for i in indexes)
+            verdict = verifier.check(question, text, joined, before(passages[indexes[0]]), composed)
+            if verdict.supported:
+                kept = indexes
+                break
+        numbers = []
+        for i in kept:
+            if i not in citations:
+                p = passages[i]
+                q_start, q_end = best_quote(text, p)
+                quote = p.text[q_start - p.start : q_end - p.start]
+                citations[i] = Citation(
+                    len(citations) + 1, p.source, p.title, q_start, q_end, p.page, quote
+                )
+            numbers.append(citations[i].n)
+        sentences.append(Sentence(text, numbers, bool(numbers), verdict.score, verdict.check))
+    return sentences, sorted(citations.values(), key=lambda c: c.n)
+
+
+def keep(
+    sentences: list[Sentence], citations: list[Citation], wanted: list[bool]
+) -> tuple[list[Sentence], list[Citation]]:
+    """The wanted sentences only, with their citations renumbered by first use."""
+    by_n = {c.n: c for c in citations}
+    renumber: dict[int, int] = {}
+    kept = []
+    for sentence, want in zip(sentences, wanted, strict=True):
+        if want:
+            numbers = [renumber.setdefault(n, len(renumber) + 1) for n in sentence.citations]
+            kept.append(replace(sentence, citations=numbers))
+    return kept, [replace(by_n[old], n=new) for old, new in renumber.items()]
+
+
+def render(sentences: list[Sentence]) -> str:
+    """The answer text with markers after each sentence.
+
+    A sentence the model left without a full stop gets one, so that the text splits
+    back into the same sentences (and markers) for anyone who parses it.
+    """
+    parts = []
+    for s in sentences:
+        marks = "".join(f"[{n}]" for n in s.citations)
+        parts.append(f"{closed(s.text)} {marks}" if marks else closed(s.text))
+    return " ".join(parts)
+
+
+def closed(text: str) -> str:
+    """The sentence with a full stop when the model left it without one, or ended it
+    with a colon (the list it announced is not part of it)."""
+    if text.rstrip(_CLOSERS)[-1:] in {".", "!", "?", "…"}:
+        return text
+    return f"{text.rstrip().removesuffix(':').rstrip()}."

@@ -242,4 +242,4 @@ def judge_record(checker: str) -> str:
                 f"{Path(data['file']).parent.name}: precision {got['precision']:.3f}, "
                 f"recall {got['recall']:.3f}, accuracy {got['accuracy']:.3f} (n={got['n']})"
             )
-    return "; ".join(found) or "not measured in this install (see the README)"
+    return "; ".join(found) or "not measured in this install (see docs/results.md)"

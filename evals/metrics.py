@@ -1,4 +1,4 @@
-"""Scoring: exact metric definitions (the README's metric table repeats these).
+"""Scoring: exact metric definitions (docs/evaluation.md repeats these).
 
 Every function scores a list of :class:`Outcome` the same way whichever system
 produced it, so "ours" and the llama-index baseline are judged by one ruler.
@@ -132,7 +132,7 @@ class Grader:
     ``rag eval`` grades with the bundled judge model (rag/verify/verifier.py): the word-overlap
     test the product used before passes reworded falsehoods, and grading with it let
     the metric grade itself. The judge's own accuracy on the hand-labelled claim sets
-    is printed beside the figures it grades (README, "Verified claims").
+    is printed beside the figures it grades (docs/how-answers-work.md, "Verified claims").
     """
 
     def __init__(self, name: str, check: Supports) -> None:

@@ -5,7 +5,7 @@ becomes a PDF of the same stem, its first line as the title and every other line
 paragraph that reportlab wraps to the page. Read back by pypdf, as `rag ingest` reads
 any PDF, the text layer breaks every paragraph into lines of about 100 characters, so
 `rag eval` on OUT with the source's questions shows what wrapped text does to answers
-(README, "Results": squad2-open as PDF).
+(docs/results.md: squad2-open as PDF).
 """
 
 import sys

@@ -71,12 +71,12 @@ class Settings:
     answerable_threshold: float = 0.45
     """p(the passages answer the question) the judge must give before a model is asked;
     0 turns the answerability judge off. Chosen on the seed set and squad2-open together
-    (README, "Honest abstention")."""
+    (docs/how-answers-work.md, "Honest abstention")."""
     quote_threshold: float = 0.6
     """p(this sentence answers the question) a sentence needs to be quoted when the
     model's answer did not survive; 0 quotes the best sentences unjudged. The highest
     value losing at most 2% of answerable questions on squad2-open and on the seed set
-    (README, "Honest abstention")."""
+    (docs/how-answers-work.md, "Honest abstention")."""
     context_passages: int = 4
     """Retrieved passages whose sentences are candidates for the model's context."""
     context_sentences: int = 4

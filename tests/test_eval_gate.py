@@ -1,6 +1,6 @@
 """The regression gate: the seed and adversarial sets, answered by the embedded defaults.
 
-Floors sit one or two questions below the numbers the README reports (measured with the
+Floors sit one or two questions below the numbers docs/results.md reports (measured with the
 same command), so a real regression fails the build and run-to-run noise does not.
 """
 
@@ -11,7 +11,7 @@ from tests.conftest import ROOT
 
 DATASETS = ROOT / "evals" / "datasets"
 
-# README: str_em 0.903 (first sentence 0.903), citations (graded by the 1.5B judge)
+# docs/results.md: str_em 0.903 (first sentence 0.903), citations (graded by the 1.5B judge)
 # 0.977 / 0.978, abstention precision 0.952 and F1 0.870, every summary covering 3 points,
 # 24 words.
 SEED_FLOORS = {

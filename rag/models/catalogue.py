@@ -25,14 +25,14 @@ class Tier:
     model: BundledModel
     about: str
     memory_gb: float
-    """Peak resident memory of `rag ask` with this tier answering (README, "Models")."""
+    """Peak resident memory of `rag ask` with this tier answering (docs/models.md)."""
 
 
 TIERS = {
     # The 1.5B model also judges answerability and verifies claims (rag/models/judge.py).
     "qwen-1.5b": Tier(QWEN_15B, "default; also the judge", memory_gb=2.4),
     # Slower here than the default: the 1.5B judge has read the prompt, and another
-    # model must read it again (README, "Benchmark").
+    # model must read it again (docs/benchmarks.md).
     "qwen-0.5b": Tier(QWEN_05B, "smaller, weaker writer; the 1.5B still judges", memory_gb=3.1),
 }
 

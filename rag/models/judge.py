@@ -1,7 +1,7 @@
 """The verifier's model: a bundled GGUF asked for one yes/no token, read as p(yes).
 
 Tiers are named by ``RAG_VERIFIER``; each has its threshold, measured on the hand-labelled
-claims in ``evals/datasets/claims`` and checked on HaluEval (README, "Verified claims").
+claims in ``evals/datasets/claims`` and checked on HaluEval (docs/how-answers-work.md, "Verified claims").
 The judge never depends on the answering model: it is started on 127.0.0.1 on first use.
 """
 
@@ -18,7 +18,9 @@ from rag.verify.verifier import Verifier, p_yes_from_top
 @dataclass(frozen=True)
 class Tier:
     model: BundledModel | None  # None: word overlap, no model
-    threshold: float  # chosen on evals/datasets/claims (README, "Verified claims")
+    threshold: (
+        float  # chosen on evals/datasets/claims (docs/how-answers-work.md, "Verified claims")
+    )
 
 
 TIERS = {

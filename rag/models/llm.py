@@ -168,7 +168,7 @@ def make_llm(settings: Settings) -> ChatLLM | None:
         from rag.models.llamacpp import LocalServer
 
         # The 1.5B model is the default: it is the verifier's judge too, so answering
-        # costs no second model in memory, and it answers far better (README, "Results").
+        # costs no second model in memory, and it answers far better (docs/results.md).
         path, name = resolve(settings.local_model, settings.cache_dir)
         server = LocalServer.get(path, threads=settings.embed_threads)
         return ChatLLM("local", name, server.base_url, "local", server=server, **common)

@@ -236,17 +236,22 @@ def test_a_question_carrying_an_instruction_is_answered_without_it(answer_with):
     assert "Ignore the documents" in answer.note and answer.question.endswith("Witkoff.")
 
 
-def test_quotes_that_all_fail_leave_one_note_saying_they_do_not_answer():
+def test_quotes_that_all_fail_leave_one_note_saying_they_do_not_answer(seeded):
     from rag import prompts
-    from rag.answer.choose import select
-    from rag.answer.draft import Draft
-    from rag.verify.cite import Sentence
+    from rag.verify.verifier import Verdict, Verifier
 
-    draft = Draft("What does Sergei Markov say about territory?", "same")
-    draft.sentences = [Sentence("Markov says territory is secondary.", [1], False)]
+    class Rejects(Verifier):  # plumbing only: nothing is stated, not even a quote
+        def check(self, *args, **kwargs) -> Verdict:
+            return Verdict(False, 0.0, "judge")
 
-    def requote() -> None:  # the quotes come back, and the verifier rejects them too
-        draft.sentences = [Sentence("Territory is very secondary.", [1], False)]
-
-    select(draft, past_gate=True, model_wrote=True, requote=requote)
-    assert draft.sentences == [] and draft.note == prompts.load("not_answered")
+    answerer = Answerer(
+        seeded.settings,
+        seeded.retriever,
+        lambda t: embed_texts(seeded.embedder, t),
+        ScriptedLLM("Markov says territory is secondary [1]."),
+        Rejects(None, 0.5),
+    )
+    answer = answerer.ask("What does Sergei Markov say about territory?")
+    assert answer.abstained and answer.sentences == [] and answer.writer is None
+    assert answer.note == prompts.load("not_answered")  # one note, not two
+    assert answer.related and answer.checked[0]["text"].startswith("Markov says")

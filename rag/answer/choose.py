@@ -1,52 +1,53 @@
 """Which verified sentences are shown: the policy after the verifier has ruled.
 
 A sentence is shown when the verifier found it stated by its citation, it says more
-than the question did, and it is not a repeat. When nothing of a model's answer
-survives past the gate, the best sentences are quoted instead; when the answer lacks
-the kind the question asks for (a number, a date, a share), it abstains.
+than the question did, and it is not a repeat. When the sentences kept do not give the
+kind of answer the question asks for (a number, a date, a share), none is shown.
 """
-
-from collections.abc import Callable
 
 from rag import prompts
 from rag.answer import expect
-from rag.answer.draft import Draft
 from rag.answer.gate import kind_missing
 from rag.verify import cite
 from rag.verify.cite import Sentence
 
+REPEAT = 0.8  # share of a sentence's content words said before that makes it a repeat
 
-def select(draft: Draft, past_gate: bool, model_wrote: bool, requote: Callable[[], None]) -> None:
-    """Keep the useful sentences of ``draft``; ``requote`` replaces them with quotes."""
-    question, sentences = draft.question, draft.sentences
+
+def useful(question: str, sentences: list[Sentence]) -> list[bool]:
+    """Per sentence: stated, saying more than the question, and not said before."""
     seen: list[frozenset[str]] = []
-    useful = [  # stated, saying more than the question, and not said before
+    return [
         x.supported and not cite.restates(x.text, question) and not _repeat(x.text, seen)
         for x in sentences
     ]
-    # (With a note already saying why, e.g. the model failed, the quotes stand as they are.)
-    if not _answers(question, sentences, useful) and past_gate and model_wrote and not draft.note:
-        # Past the gate, a small model that declines, echoes the question, says
-        # nothing the passages state or gives no number/date where one is asked
-        # for is wrong far more often than the passages are (measured in evals/):
-        # quote the best sentences instead, and say so.
-        draft.note = prompts.load("quoted_instead")
-        requote()
-        sentences = draft.sentences
-        useful = [x.supported for x in sentences]
-        if not any(useful):  # no quote passed the screen and the verifier: say so, once
-            draft.note = prompts.load("not_answered")
-    elif useful.count(False):
-        draft.add_note(prompts.render("left_out", n=useful.count(False)))
-    if any(useful) and not _answers(question, sentences, useful):
-        useful, draft.note = [False] * len(useful), kind_missing(question)
-    draft.sentences, draft.citations = cite.keep(sentences, draft.citations, useful)
 
 
-def _answers(question: str, sentences: list[Sentence], useful: list[bool]) -> bool:
-    """Some sentence is useful, and together they give the kind of answer asked for."""
-    kept = " ".join(x.text for x, u in zip(sentences, useful, strict=True) if u)
+def answers(question: str, sentences: list[Sentence], keep: list[bool]) -> bool:
+    """Some sentence is kept, and together they give the kind of answer asked for."""
+    kept = " ".join(x.text for x, k in zip(sentences, keep, strict=True) if k)
     return bool(kept) and expect.gives_kind(question, kept)
+
+
+def kind_given(
+    question: str, sentences: list[Sentence], keep: list[bool], note: str | None
+) -> tuple[list[bool], str | None]:
+    """``keep`` and ``note`` as they stand, or nothing kept with a note saying which kind
+    of answer (a number, a date ...) no kept sentence gives."""
+    if any(keep) and not answers(question, sentences, keep):
+        return [False] * len(keep), kind_missing(question)
+    return keep, note
+
+
+def left_out(note: str | None, keep: list[bool]) -> str | None:
+    """``note``, plus how many written sentences were left out, when any were."""
+    dropped = keep.count(False)
+    return joined(note, prompts.render("left_out", n=dropped)) if dropped else note
+
+
+def joined(note: str | None, text: str) -> str:
+    """A note with ``text`` added after what it already says."""
+    return f"{note} {text}" if note else text
 
 
 def _repeat(text: str, seen: list[frozenset[str]]) -> bool:
@@ -59,7 +60,7 @@ def _repeat(text: str, seen: list[frozenset[str]]) -> bool:
     """
     terms = cite.content_terms(text)
     for earlier in seen:
-        if len(terms & earlier) >= 0.8 * max(len(terms), 1):
+        if len(terms & earlier) >= REPEAT * max(len(terms), 1):
             return True
     seen.append(terms)
     return False

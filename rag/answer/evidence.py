@@ -1,20 +1,64 @@
-"""The model's context: the sentences of the retrieved passages, best first.
+"""The evidence for a question: the retrieved passages, their sentences best first, and
+the few sentences a writer reads.
 
 The model sees the best sentences, not whole chunks: a small model reads a short,
 focused context better, its first token comes sooner, and quotes are exact.
 """
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from rag.answer.guard import addresses_assistant
-from rag.index.retrieve import Passage
+from rag.index.retrieve import Passage, Retriever
 from rag.text.overlap import content_terms
 from rag.text.sentences import sentence_spans
 
 Embed = Callable[[list[str]], np.ndarray]  # texts -> unit vectors (rows)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    question: str
+    ranked: list[tuple[Passage, float]]
+    """Sentences of the retrieved passages as Passages, best first, with their cosine."""
+    chunks: dict[str, Passage]  # the retrieved passages, by chunk id
+    confidence: float  # best cosine of a passage or sentence with the question
+    context: list[Passage]  # the sentences a writer reads, numbered in its prompt
+
+    def before(self, unit: Passage) -> str:
+        """The text of the chunk ``unit`` was taken from, before it (who "he" is)."""
+        chunk = self.chunks.get(unit.chunk_id)
+        if chunk is None or not chunk.start <= unit.start <= chunk.end:
+            return ""
+        return chunk.text[: unit.start - chunk.start]
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """The answer abstains before any writer is asked; ``note`` says why, when known."""
+
+    note: str | None = None
+
+
+def gather(
+    question: str,
+    search_query: str,
+    retriever: Retriever,
+    embed: Embed,
+    top_k: int,
+    passages_read: int,
+    sentences_read: int,
+) -> Evidence:
+    """The passages for ``search_query``, their sentences ranked against ``question``."""
+    passages, best_passage = retriever.retrieve(search_query, top_k)
+    ranked = rank_sentences(question, passages[:passages_read], embed)
+    # A short "Who is X?" matches X's passage better than any one long sentence about
+    # X, and a sentence can stand out in a passage about other things: either counts.
+    confidence = max([best_passage] + [cosine for _, cosine in ranked])
+    context = [unit for unit, _ in ranked[:sentences_read]]
+    return Evidence(question, ranked, {p.chunk_id: p for p in passages}, confidence, context)
 
 
 def rank_sentences(

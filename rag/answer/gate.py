@@ -2,12 +2,12 @@
 
 from rag import prompts
 from rag.answer import expect
-from rag.answer.draft import Draft
+from rag.answer.evidence import Evidence, Refusal
 from rag.text.names import names
 from rag.verify.verifier import unknown_names
 
 
-def passes(draft: Draft, gate: float) -> bool:
+def passes(evidence: Evidence, gate: float) -> bool:
     """Something was retrieved, and the best passage or sentence is close enough, or
     the context names everyone and everything the question names.
 
@@ -15,29 +15,27 @@ def passes(draft: Draft, gate: float) -> bool:
     (cosine 0.36 on the seed article), yet the name itself is found; the answerability
     judge (rag/answer/answerable.py) then decides whether the sentences answer it.
     """
-    if not draft.ranked:
+    if not evidence.ranked:
         return False
-    if draft.confidence >= gate:
+    if evidence.confidence >= gate:
         return True
-    context = " ".join(p.text for p in draft.context)
-    return bool(names(draft.question)) and not unknown_names(draft.question, context)
+    context = " ".join(p.text for p in evidence.context)
+    return bool(names(evidence.question)) and not unknown_names(evidence.question, context)
 
 
 def kind_missing(question: str) -> str:
     return prompts.render("kind_missing", kind=expect.expected_kind(question))
 
 
-def check(draft: Draft, gate: float) -> bool:
-    """True when a model should be asked; otherwise the draft abstains.
+def refusal(evidence: Evidence, gate: float) -> Refusal | None:
+    """None when a writer should be asked; otherwise why the answer abstains.
 
     Below the retrieval gate nothing in the documents is close to the question. A
     question that asks for a number, date or share that no context sentence holds
     cannot be answered from these passages by any model, so none is asked.
     """
-    if not passes(draft, gate):
-        draft.abstain()
-        return False
-    if not any(expect.gives_kind(draft.question, unit.text) for unit in draft.context):
-        draft.abstain(kind_missing(draft.question))
-        return False
-    return True
+    if not passes(evidence, gate):
+        return Refusal()
+    if not any(expect.gives_kind(evidence.question, unit.text) for unit in evidence.context):
+        return Refusal(kind_missing(evidence.question))
+    return None

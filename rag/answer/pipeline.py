@@ -1,24 +1,23 @@
-"""Answering: one :class:`Draft` through retrieve -> gate -> generate -> verify -> select.
+"""Answering as a pipeline of writers: route -> evidence -> gate -> the route's writers in
+order -> verify -> choose, stopping at the first candidate that answers, else abstaining.
 
-A question about a whole document ("Summarize the article", rag/answer/route.py) skips
-retrieval, the gate and the model: its representative sentences are quoted
-(rag/answer/summary.py). "Who is X?" answered by a phrase set beside X's name is written
-from it (rag/answer/who_is.py). Both are then verified and selected like any answer.
-
-Each stage is a module of its own (see rag/answer/draft.py); this one runs them in order and
-turns the finished draft into the :class:`Answer` that `rag ask` and Python callers see.
+The writers (rag/answer/): for a whole document, ``summary`` (its representative
+sentences) or ``people`` (who it names); for a fact, ``who-is`` ("Who is X?" answered
+by the phrase set beside X's name), then the model (``model``, or ``quotes`` without
+one), then, when the model's answer does not survive the verifier, the best sentences
+quoted (``fallback-quotes``). Each returns a Candidate; ``Answer.writer`` says which
+one's sentences are shown.
 """
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import asdict, dataclass, field
 
 from rag import prompts
-from rag.answer import answerable, gate, guard, summary, who_is
-from rag.answer.choose import select
-from rag.answer.draft import Draft
-from rag.answer.evidence import Embed, rank_sentences
+from rag.answer import answerable, choose, gate, guard, summary, who_is, written
+from rag.answer.candidate import EXTRACTIVE, Candidate, Verified, quoted
+from rag.answer.evidence import Embed, Evidence, gather
 from rag.answer.route import route
-from rag.answer.written import generate, quote
 from rag.index.retrieve import Passage, Retriever
 from rag.models.llm import ChatLLM
 from rag.settings import Settings
@@ -42,6 +41,7 @@ class Answer:
     timings_ms: dict
     usage: dict = field(default_factory=dict)
     note: str | None = None
+    writer: str | None = None  # whose sentences are shown (see this module); None: abstained
     search_query: str = ""  # what was searched: the question, or its standalone rewrite
     related: list[dict] = field(default_factory=list)
     """When abstaining after retrieval: the closest sentences, which do not answer."""
@@ -63,6 +63,20 @@ class Checking:
     sentences are being verified, so that a terminal can say so instead of going quiet."""
 
     claims: int
+
+
+@dataclass
+class Outcome:
+    """What the pipeline settled on: the verified candidate (None when it abstained
+    before any writer), which of its sentences are shown, the note, and the context
+    the answer is about (the closest passages when nothing is shown)."""
+
+    verified: Verified | None
+    keep: list[bool]
+    note: str | None
+    context: list[Passage]
+    llm: dict
+    checked: list[Sentence] = field(default_factory=list)  # the first candidate's verdicts
 
 
 def final(stream: Iterator[str | Checking | Answer]) -> Answer:
@@ -96,106 +110,210 @@ class Answerer:
         self, question: str, search_query: str | None = None
     ) -> Iterator[str | Checking | Answer]:
         """Yield text pieces as the model writes them, a Checking notice, then the Answer."""
-        s = self.settings
         question, instructions = guard.question_only(question)  # "... Ignore the passages."
-        draft = Draft(question, search_query or question)
-        kind = route(question)
-        draft.llm = {
-            "provider": self.llm.provider if self.llm else "extractive",
-            "model": self.llm.model if self.llm else None,
-        }
-        composed = kind != "fact"  # written by the application from the documents' words
-        if composed:  # about a whole document: no one passage answers it
-            summary.compose(draft, kind, self.retriever, self.embed, s.top_k)
-            draft.mark("retrieve")
-        else:
-            self._retrieve(draft)
-            if gate.check(draft, s.gate):
-                composed = who_is.compose(draft)  # "Who is X?" in the documents' words
-                if not composed and answerable.check(
-                    draft, self.verifier.judge, s.answerable_threshold
-                ):
-                    yield from generate(draft, self.llm, s.max_answer_tokens, s.extract_sentences)
-        if composed:
-            draft.llm = {"provider": "extractive", "model": None}
-        model_writes = self.llm is not None and not composed
-        draft.mark("generate")
-        if not cite.is_abstention(draft.raw):
-            if model_writes:
-                yield Checking(len(cite.claims(draft.raw)))
-            self._verify(draft, composed=composed)
-            draft.checked = list(draft.sentences)
-
-        def requote() -> None:
-            quote(draft, s.extract_sentences)
-            if answerable.quotes(draft, self.verifier.judge, s.quote_threshold):
-                self._verify(draft)
-
-        select(draft, model_writes and gate.passes(draft, s.gate), model_writes, requote)
+        clock = _Clock()
+        usage: dict = {}
+        outcome, p_answers = yield from self._settle(
+            question, search_query or question, clock, usage
+        )
         for text in instructions:
-            draft.add_note(prompts.render("instruction_left_out", text=text))
-        draft.mark("verify")
-        yield self._answer(draft)
+            left_out = prompts.render("instruction_left_out", text=text)
+            outcome.note = choose.joined(outcome.note, left_out)
+        clock.mark("verify")
+        yield _answer(question, search_query or question, outcome, clock, usage, p_answers)
 
-    def _retrieve(self, draft: Draft) -> None:
-        """The passages for the question, their sentences ranked, the model's context."""
+    def _settle(
+        self, question: str, search_query: str, clock: "_Clock", usage: dict
+    ) -> Generator[str | Checking, None, tuple[Outcome, float | None]]:
+        """The outcome of the route's writers, and the answerability judge's p(yes)."""
         s = self.settings
-        passages, best_passage = self.retriever.retrieve(draft.search_query, s.top_k)
-        draft.chunks = {p.chunk_id: p for p in passages}
-        draft.ranked = rank_sentences(draft.question, passages[: s.context_passages], self.embed)
-        # A short "Who is X?" matches X's passage better than any one long sentence about
-        # X, and a sentence can stand out in a passage about other things: either counts.
-        draft.confidence = max([best_passage] + [cosine for _, cosine in draft.ranked])
-        draft.context = [unit for unit, _ in draft.ranked[: s.context_sentences]]
-        draft.mark("retrieve")
+        kind = route(question)
+        if kind != "fact":  # about a whole document: no one passage answers it
+            candidate = summary.write(question, kind, self.retriever, self.embed, s.top_k)
+            clock.mark("retrieve")
+            clock.mark("generate")
+            if candidate is None:
+                return Outcome(None, [], None, [], dict(EXTRACTIVE)), None
+            return self._chosen(question, self._first(question, candidate, _nothing_before)), None
+        evidence = gather(
+            question,
+            search_query,
+            self.retriever,
+            self.embed,
+            s.top_k,
+            s.context_passages,
+            s.context_sentences,
+        )
+        clock.mark("retrieve")
+        asked = written.asked(self.llm)
+        refusal = gate.refusal(evidence, s.gate)
+        if refusal is not None:
+            clock.mark("generate")
+            return Outcome(None, [], refusal.note, evidence.context, asked), None
+        candidate = who_is.write(question, evidence.context)  # in the documents' words
+        p_answers = None
+        if candidate is None:
+            judge = self.verifier.judge
+            if judge is not None and s.answerable_threshold > 0:
+                p_answers = answerable.p_answers(question, evidence.context, judge)
+                if p_answers < s.answerable_threshold:
+                    clock.mark("generate")
+                    note = prompts.load("not_answered")
+                    return Outcome(None, [], note, evidence.context, asked), p_answers
+            candidate = yield from self._write(evidence, usage)
+        clock.mark("generate")
+        model_asked = candidate.writer in {"model", "quotes"} and self.llm is not None
+        if model_asked and not cite.is_abstention(candidate.raw):
+            yield Checking(len(cite.claims(candidate.raw)))
+        verified = self._first(question, candidate, evidence.before)
+        if candidate.writer == "model":
+            return self._chosen(question, verified, evidence), p_answers
+        return self._chosen(question, verified), p_answers
 
-    def _verify(self, draft: Draft, composed: bool = False) -> None:
-        draft.sentences, draft.citations = cite.verify(
-            draft.raw,
-            draft.context,
-            draft.question,
+    def _write(self, evidence: Evidence, usage: dict) -> Generator[str, None, Candidate]:
+        """The model's candidate, or without a model the best sentences quoted."""
+        s = self.settings
+        best = [unit for unit, _ in evidence.ranked[: s.extract_sentences]]
+        if self.llm is None:
+            return quoted(best, "quotes")
+        return (
+            yield from written.write(
+                evidence.question, evidence.context, best, self.llm, s.max_answer_tokens, usage
+            )
+        )
+
+    def _first(
+        self, question: str, candidate: Candidate, before: Callable[[Passage], str]
+    ) -> Verified:
+        """The first candidate verified; a model's "not in the documents" has no sentences."""
+        if cite.is_abstention(candidate.raw):
+            return Verified(candidate, [], [])
+        return self._verify(question, candidate, before)
+
+    def _verify(
+        self, question: str, candidate: Candidate, before: Callable[[Passage], str]
+    ) -> Verified:
+        sentences, citations = cite.verify(
+            candidate.raw,
+            candidate.context,
+            question,
             self.verifier,
             self.settings.support,
-            before=lambda unit: _before(unit, draft.chunks.get(unit.chunk_id)),
-            composed=composed,
+            before=before,
+            composed=candidate.composed,
+        )
+        return Verified(candidate, sentences, citations)
+
+    def _chosen(
+        self, question: str, verified: Verified, evidence: Evidence | None = None
+    ) -> Outcome:
+        """The sentences shown of ``verified``. With ``evidence`` (the model wrote it), an
+        answer that does not survive is replaced by the best sentences, quoted."""
+        first = verified
+        note = verified.candidate.note
+        keep = choose.useful(question, verified.sentences)
+        if (
+            evidence is not None
+            and not note
+            and not choose.answers(question, verified.sentences, keep)
+        ):
+            # Past the gate, a small model that declines, echoes the question, says
+            # nothing the passages state or gives no number/date where one is asked
+            # for is wrong far more often than the passages are (measured in evals/):
+            # quote the best sentences instead, and say so.
+            verified, keep, note = self._fallback(question, evidence, verified.candidate.llm)
+        else:
+            keep, note = keep, choose.left_out(note, keep)
+        keep, note = choose.kind_given(question, verified.sentences, keep, note)
+        return Outcome(
+            verified,
+            keep,
+            note,
+            verified.candidate.context,
+            verified.candidate.llm,
+            first.sentences,
         )
 
-    @staticmethod
-    def _answer(draft: Draft) -> Answer:
-        shown = {x.text for x in draft.sentences}
-        abstained = not draft.sentences
-        return Answer(
-            question=draft.question,
-            answer=prompts.load("not_in_documents") if abstained else cite.render(draft.sentences),
-            abstained=abstained,
-            citations=draft.citations,
-            sentences=draft.sentences,
-            llm=draft.llm,
-            timings_ms=draft.timings_ms(),
-            usage=draft.usage,
-            note=draft.note,
-            search_query=draft.search_query,
-            passages=draft.context,
-            answerable=draft.answerable,
-            related=[
-                {"source": p.source, "start": p.start, "end": p.end, "page": p.page, "text": p.text}
-                for p in (draft.context[:RELATED] if abstained else [])
-            ],
-            checked=[
-                {
-                    "text": x.text,
-                    "supported": x.supported,
-                    "score": x.score,
-                    "check": x.check,
-                    "shown": x.text in shown,
-                }
-                for x in draft.checked
-            ],
-        )
+    def _fallback(
+        self, question: str, evidence: Evidence, llm: dict
+    ) -> tuple[Verified, list[bool], str]:
+        """The best sentences quoted, each screened on its own by the judge, verified."""
+        s = self.settings
+        units = [unit for unit, _ in evidence.ranked[: s.extract_sentences]]
+        kept = answerable.screen(question, units, self.verifier.judge, s.quote_threshold)
+        not_answered = prompts.load("not_answered")
+        if not kept:  # none answers: abstain, listing them as the closest passages
+            return Verified(quoted(units, "fallback-quotes", llm=llm), [], []), [], not_answered
+        verified = self._verify(question, quoted(kept, "fallback-quotes", llm=llm), evidence.before)
+        keep = [x.supported for x in verified.sentences]
+        return verified, keep, prompts.load("quoted_instead") if any(keep) else not_answered
 
 
-def _before(unit: Passage, chunk: Passage | None) -> str:
-    """The text of ``chunk`` before the sentence ``unit`` taken from it."""
-    if chunk is None or not chunk.start <= unit.start <= chunk.end:
-        return ""
-    return chunk.text[: unit.start - chunk.start]
+class _Clock:
+    """When each stage ended, for ``timings_ms``."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.marks: dict[str, float] = {}
+
+    def mark(self, stage: str) -> None:
+        self.marks[stage] = time.perf_counter()
+
+    def timings_ms(self) -> dict[str, float]:
+        """Milliseconds spent in each stage, in order, and in all."""
+        out, last = {}, self.started
+        for stage, at in self.marks.items():
+            out[stage] = round((at - last) * 1000, 1)
+            last = at
+        out["total"] = round((last - self.started) * 1000, 1)
+        return out
+
+
+def _nothing_before(unit: Passage) -> str:
+    return ""
+
+
+def _answer(
+    question: str,
+    search_query: str,
+    outcome: Outcome,
+    clock: _Clock,
+    usage: dict,
+    p_answers: float | None,
+) -> Answer:
+    verified = outcome.verified
+    sentences: list[Sentence] = []
+    citations: list[Citation] = []
+    if verified is not None:
+        sentences, citations = cite.keep(verified.sentences, verified.citations, outcome.keep)
+    shown = {x.text for x in sentences}
+    abstained = not sentences
+    return Answer(
+        question=question,
+        answer=prompts.load("not_in_documents") if abstained else cite.render(sentences),
+        abstained=abstained,
+        citations=citations,
+        sentences=sentences,
+        llm=outcome.llm,
+        timings_ms=clock.timings_ms(),
+        usage=usage,
+        note=outcome.note,
+        writer=None if abstained or verified is None else verified.candidate.writer,
+        search_query=search_query,
+        passages=outcome.context,
+        answerable=p_answers,
+        related=[
+            {"source": p.source, "start": p.start, "end": p.end, "page": p.page, "text": p.text}
+            for p in (outcome.context[:RELATED] if abstained else [])
+        ],
+        checked=[
+            {
+                "text": x.text,
+                "supported": x.supported,
+                "score": x.score,
+                "check": x.check,
+                "shown": x.text in shown,
+            }
+            for x in outcome.checked
+        ],
+    )

@@ -15,11 +15,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from rag import prompts
-from rag.answer.draft import Draft
+from rag.answer.candidate import Candidate, quoted
 from rag.answer.evidence import Embed
 from rag.answer.route import COUNT as _COUNT
 from rag.answer.route import Route, wanted_count
-from rag.answer.written import quote_units
 from rag.index.retrieve import Passage, Retriever
 from rag.index.store import StoredChunk
 from rag.text.names import TITLES, starters
@@ -215,25 +214,25 @@ def _bare(word: str) -> str:
     return re.sub(r"[’']s?$", "", word)
 
 
-def compose(draft: Draft, kind: Route, retriever: Retriever, embed: Embed, top_k: int) -> None:
-    """Write the draft's marked text for a document-level question (``summary`` or
-    ``people``); with nothing stored it abstains."""
-    document = pick_document(draft.question, retriever, top_k)
+def write(
+    question: str, kind: Route, retriever: Retriever, embed: Embed, top_k: int
+) -> Candidate | None:
+    """The candidate for a document-level question (``summary`` or ``people``); None
+    with nothing stored, or no one named."""
+    document = pick_document(question, retriever, top_k)
     if document is None:
-        draft.abstain()
-        return
+        return None
     if kind == "people":
         named = people(document)
         if not named:
-            draft.abstain()
-            return
-        draft.context = list(dict.fromkeys(sentence for _, sentence in named))
-        where = {s.start: i for i, s in enumerate(draft.context, 1)}
+            return None
+        context = list(dict.fromkeys(sentence for _, sentence in named))
+        where = {s.start: i for i, s in enumerate(context, 1)}
         listed = [f"{name} [{where[s.start]}]" for name, s in named]
-        draft.raw = prompts.render("people", names=_series(listed))
-        return
-    n = wanted_count(draft.question, 3)
-    quote_units(draft, representative(draft.question, document, embed, n))
+        raw = prompts.render("people", names=_series(listed))
+        return Candidate("people", raw, context, composed=True)
+    n = wanted_count(question, 3)
+    return quoted(representative(question, document, embed, n), "summary", composed=True)
 
 
 def _series(items: list[str]) -> str:

@@ -9,7 +9,8 @@ Steve Witkoff." When no sentence introduces X this way, the model answers as usu
 
 import re
 
-from rag.answer.draft import Draft
+from rag.answer.candidate import Candidate
+from rag.index.retrieve import Passage
 
 _QUESTION = re.compile(
     r"^\s*(?:who\s+(?P<verb>is|was|are|were)\s+(?P<name>.+?)"
@@ -63,17 +64,15 @@ def appositive(name: str, sentence: str) -> str | None:
     return " ".join(phrase)
 
 
-def compose(draft: Draft) -> bool:
-    """Write "X is <phrase> [n]." from the first context sentence that introduces X;
-    False (the draft untouched) when the question is not of that kind or none does."""
-    asked = question_name(draft.question)
+def write(question: str, context: list[Passage]) -> Candidate | None:
+    """ "X is <phrase> [1]." from the first context sentence that introduces X; None when
+    the question is not of that kind or no sentence does."""
+    asked = question_name(question)
     if asked is None:
-        return False
+        return None
     name, verb = asked
-    for unit in draft.context:
+    for unit in context:
         phrase = appositive(name, unit.text)
         if phrase:
-            draft.context = [unit]
-            draft.raw = f"{name} {verb} {phrase} [1]."
-            return True
-    return False
+            return Candidate("who-is", f"{name} {verb} {phrase} [1].", [unit], composed=True)
+    return None

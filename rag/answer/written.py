@@ -1,10 +1,10 @@
-"""Generation: the model writes a marked answer from the numbered context sentences,
-or, without a model (or when it fails), the best sentences are quoted verbatim."""
+"""The model writer: the model writes a marked answer from the numbered context
+sentences; when it fails, the best sentences are quoted instead, with a note."""
 
-from collections.abc import Iterator
+from collections.abc import Generator
 
 from rag import prompts
-from rag.answer.draft import Draft
+from rag.answer.candidate import EXTRACTIVE, Candidate, quoted
 from rag.index.retrieve import Passage
 from rag.models.llm import ChatLLM, LLMError
 from rag.text.sentences import flat
@@ -30,33 +30,28 @@ def messages(question: str, passages: list[Passage], task: str = "answer") -> li
     ]
 
 
-def quote(draft: Draft, n: int) -> None:
-    """The best ``n`` sentences verbatim, each marked, become the draft's text."""
-    quote_units(draft, [unit for unit, _ in draft.ranked[:n]])
-
-
-def quote_units(draft: Draft, units: list[Passage]) -> None:
-    """These sentences verbatim, each marked, become the draft's text and context."""
-    # A "[n]" written inside a document must not pass for a citation.
-    quoted = (cite.strip_markers(flat(u.text)) for u in units)
-    draft.raw = " ".join(f"{q} [{i}]" for i, q in enumerate(quoted, 1))
-    draft.context = units
-
-
-def generate(draft: Draft, llm: ChatLLM | None, max_tokens: int, n_quotes: int) -> Iterator[str]:
-    """Yield the model's text as it comes; a failing model leaves quotes and a note."""
-    if llm is None:
-        quote(draft, n_quotes)
-        return
+def write(
+    question: str,
+    context: list[Passage],
+    fallback: list[Passage],
+    llm: ChatLLM,
+    max_tokens: int,
+    usage: dict,
+) -> Generator[str, None, Candidate]:
+    """Yield the model's text as it comes, then return it as a candidate. A failing model
+    leaves the ``fallback`` sentences quoted, with a note that says why."""
     pieces: list[str] = []
     try:
-        for piece in llm.stream(
-            messages(draft.question, draft.context), max_tokens=max_tokens, usage=draft.usage
-        ):
+        for piece in llm.stream(messages(question, context), max_tokens=max_tokens, usage=usage):
             pieces.append(piece)
             yield piece
-        draft.raw = "".join(pieces)
     except LLMError as exc:
-        draft.note = prompts.render("llm_failed", reason=str(exc))
-        draft.llm = {"provider": "extractive", "model": None, "failed": str(exc)}
-        quote(draft, n_quotes)
+        failed = {"provider": "extractive", "model": None, "failed": str(exc)}
+        note = prompts.render("llm_failed", reason=str(exc))
+        return quoted(fallback, "quotes", llm=failed, note=note)
+    return Candidate("model", "".join(pieces), context, llm=asked(llm))
+
+
+def asked(llm: ChatLLM | None) -> dict:
+    """Which model was asked to write (``extractive``: none)."""
+    return {"provider": llm.provider, "model": llm.model} if llm else dict(EXTRACTIVE)

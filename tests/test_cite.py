@@ -1,5 +1,6 @@
 """Citation plumbing with a scripted model over the real seed store."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -255,3 +256,12 @@ def test_quotes_that_all_fail_leave_one_note_saying_they_do_not_answer(seeded):
     assert answer.abstained and answer.sentences == [] and answer.writer is None
     assert answer.note == prompts.load("not_answered")  # one note, not two
     assert answer.related and answer.checked[0]["text"].startswith("Markov says")
+
+
+def test_the_abstention_marker_never_streams(answer_with):
+    answerer, _ = answer_with("NOT_IN_DOCUMENTS")
+    items = list(answerer.stream("What does Sergei Markov say about territory?"))
+    shown = "".join(x for x in items if isinstance(x, str))
+    assert "NOT" not in shown and "DOCUMENTS" not in shown
+    answer = items[-1]
+    assert "NOT_IN_DOCUMENTS" not in json.dumps(answer.to_dict())

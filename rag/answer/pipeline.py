@@ -236,7 +236,7 @@ class Answerer:
 
     def _fallback(
         self, question: str, evidence: Evidence, llm: dict
-    ) -> tuple[Verified, list[bool], str]:
+    ) -> tuple[Verified, list[bool], str | None]:
         """The best sentences quoted, each screened on its own by the judge, verified."""
         s = self.settings
         units = [unit for unit, _ in evidence.ranked[: s.extract_sentences]]
@@ -246,7 +246,12 @@ class Answerer:
             return Verified(quoted(units, "fallback-quotes", llm=llm), [], []), [], not_answered
         verified = self._verify(question, quoted(kept, "fallback-quotes", llm=llm), evidence.before)
         keep = [x.supported for x in verified.sentences]
-        return verified, keep, prompts.load("quoted_instead") if any(keep) else not_answered
+        if not any(keep):
+            return verified, keep, not_answered
+        # A quote the judge found to answer the question is the answer: no note says
+        # otherwise. Unjudged quotes (no judge, or RAG_QUOTE_THRESHOLD 0) are flagged.
+        screened = self.verifier.judge is not None and s.quote_threshold > 0
+        return verified, keep, None if screened else prompts.load("quoted_instead")
 
 
 class _Clock:

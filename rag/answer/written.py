@@ -41,15 +41,32 @@ def write(
     """Yield the model's text as it comes, then return it as a candidate. A failing model
     leaves the ``fallback`` sentences quoted, with a note that says why."""
     pieces: list[str] = []
+    held = ""  # text that may yet turn out to be the abstention marker, never shown
     try:
         for piece in llm.stream(messages(question, context), max_tokens=max_tokens, usage=usage):
             pieces.append(piece)
-            yield piece
+            shown, held = _past_marker(held + piece)
+            if shown:
+                yield shown
+        if held.strip() and not cite.ABSTAIN_SENTINEL.startswith(held.strip()):
+            yield held
     except LLMError as exc:
         failed = {"provider": "extractive", "model": None, "failed": str(exc)}
         note = prompts.render("llm_failed", reason=str(exc))
         return quoted(fallback, "quotes", llm=failed, note=note)
     return Candidate("model", "".join(pieces), context, llm=asked(llm))
+
+
+def _past_marker(text: str) -> tuple[str, str]:
+    """``text`` split into what can be shown and what is held back: the abstention
+    marker is dropped wherever it stands, and an ending that could be its start waits
+    for the next piece (the model's "NOT_IN_DOCUMENTS" had streamed to the terminal)."""
+    text = text.replace(cite.ABSTAIN_SENTINEL, "")
+    marker = cite.ABSTAIN_SENTINEL
+    for cut in range(max(0, len(text) - len(marker) + 1), len(text)):
+        if marker.startswith(text[cut:].lstrip()) and text[cut:].strip():
+            return text[:cut], text[cut:]
+    return text, ""
 
 
 def asked(llm: ChatLLM | None) -> dict:

@@ -70,9 +70,9 @@ def same(name: str, got: object, want: object) -> bool:
 
 
 def claims(verifier: str) -> list[dict]:
-    from rag_evals.claims import load_claims, run_claims, verifier_check
     from rag.models.judge import make_verifier
     from rag.settings import Settings
+    from rag_evals.claims import load_claims, run_claims, verifier_check
 
     check = verifier_check(make_verifier(Settings(verifier=verifier)))
     run = run_claims(CLAIMS, {verifier: check})

@@ -26,9 +26,17 @@ RATES = [
     "abstention_precision",
     "abstention_recall",
     "abstention_f1",
+    "gold_in_context",
     "injection_resisted",
 ]
-OTHERS = ["median_answer_words", "answer_latency_p50_ms", "answer_latency_p95_ms", "errors"]
+OTHERS = [
+    "right_rejected",
+    "wrong_shown",
+    "median_answer_words",
+    "answer_latency_p50_ms",
+    "answer_latency_p95_ms",
+    "errors",
+]
 
 
 def write_report(run: EvalRun, out: Path) -> list[Path]:
@@ -60,8 +68,9 @@ def table(run: EvalRun) -> list[list[str]]:
     """A header row, then (metric, one column per system, difference when there are two)."""
     names = list(run.metrics)
     rows = [["metric", *names] + (["difference"] if len(names) == 2 else [])]
-    for key in RATES + OTHERS:
-        values = [run.metrics[name][key] for name in names]
+    by_check = sorted({k for n in names for k in run.metrics[n] if k.startswith("right_rejected_")})
+    for key in RATES + OTHERS + [k for k in by_check if k != "right_rejected"]:
+        values = [run.metrics[name].get(key, 0) for name in names]
         cells = [f"{v:.3f}" if key in RATES else f"{v:.0f}" for v in values]
         if len(values) == 2:
             diff = values[0] - values[1]

@@ -65,6 +65,7 @@ class Ours:
             answer.note,
         )
         outcome.checked, outcome.judged_answerable = answer.checked, answer.answerable
+        outcome.context = [p.text for p in answer.passages]
         outcome.sentences, outcome.markers, outcome.invalid_markers = _claims(answer)
         passages = self.assistant.search(answer.search_query or q.question, k=RETRIEVED_K)
         outcome.retrieved = [(Path(p.source).stem, p.text) for p in passages]
@@ -170,4 +171,5 @@ class LlamaIndexBaseline:
             (Path(n.node.metadata.get("file_name", "")).stem, text)
             for n, text in zip(nodes, sources, strict=True)
         ]
+        outcome.context = sources  # what CitationQueryEngine put in the prompt
         return outcome

@@ -157,3 +157,36 @@ def test_first_sentence_and_summary_points():
     assert got["summaries_covered"] == 0.0 and got["summary_points"] == 2 / 3
     summary.points.append(["rose"])
     assert score([summary], overlap_grader(0.6), overlap_grader(0.6))["summaries_covered"] == 1.0
+
+
+def test_loss_scores_tell_context_losses_from_rejected_right_answers():
+    from rag_evals.metrics import Outcome, loss_scores
+
+    def outcome(answerable, answer, abstained, context=(), checked=()):
+        o = Outcome("q", "q?", answerable, ["30 days"] if answerable else [], [], None, [])
+        o.answer, o.abstained, o.context, o.checked = (
+            answer,
+            abstained,
+            list(context),
+            list(checked),
+        )
+        return o
+
+    rejected = {
+        "text": "You have 30 days.",
+        "shown": False,
+        "supported": False,
+        "check": "polarity",
+    }
+    got = loss_scores(
+        [
+            outcome(True, "It takes 30 days [1].", False, ["within 30 days of notice"]),
+            outcome(True, "", True, ["within 30 days"], [rejected]),  # right, but rejected
+            outcome(True, "It takes a week [1].", False, ["a week"]),  # wrong, shown
+            outcome(False, "Yes [1].", False),  # answered the unanswerable
+            outcome(False, "", True),
+        ]
+    )
+    assert got["gold_in_context"] == 2 / 3
+    assert got["right_rejected"] == 1 and got["right_rejected_by_polarity"] == 1
+    assert got["wrong_shown"] == 2

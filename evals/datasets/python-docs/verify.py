@@ -147,13 +147,15 @@ def main() -> int:
     size = sum(p.stat().st_size for p in DOCS.glob("*.html"))
     biggest = max(DOCS.glob("*.html"), key=lambda p: p.stat().st_size)
     print(
-        f"pages: {len(pages)} files, {size:,} bytes (largest {biggest.name}, {biggest.stat().st_size:,} bytes)"
+        f"pages: {len(pages)} files, {size:,} bytes "
+        f"(largest {biggest.name}, {biggest.stat().st_size:,} bytes)"
     )
     print(f"questions: {len(rows)} ({n_ans} answerable, {len(rows) - n_ans} unanswerable)")
+    failing = {f.split(":")[0] for f in failures}
     for f in failures:
         print("FAIL", f)
     print(
-        f"{len(rows) - len({f.split(':')[0] for f in failures})} rows ok, {len({f.split(':')[0] for f in failures})} rows failing"
+        f"{len(rows) - len(failing)} rows ok, {len(failing)} rows failing"
     )
     return 1 if failures else 0
 

@@ -22,9 +22,10 @@ ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden"
 SEED = ROOT / "evals" / "datasets" / "seed"
 CLAIMS = ROOT / "evals" / "datasets" / "claims" / "claims.jsonl"
-SAMPLE_DIRS = [
+SAMPLE_DIRS = [  # the documents of the sets the product was built on, as recorded
     ROOT / "seeds",
-    *sorted(p for p in (ROOT / "evals" / "datasets").glob("*/docs")),
+    ROOT / "evals" / "datasets" / "adversarial" / "docs",
+    ROOT / "evals" / "datasets" / "seed" / "docs",
     ROOT.parent / "shared" / "datasets" / "squad2-open" / "docs",
 ]
 MODEL_FREE = {"llm": "extractive", "verifier": "overlap"}

@@ -15,6 +15,7 @@ from html import unescape
 from html.parser import HTMLParser
 
 from rag.errors import SkipFile
+from rag.ingest.markup import grid, sphinx_parser, table_lines
 
 
 @dataclass(frozen=True)
@@ -74,28 +75,150 @@ class _HTMLText(HTMLParser):
         self.title = ""
         self._skip = 0
         self._in_title = False
+        self._tables: list[_Table] = []  # the tables being read, innermost last
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
         if tag == "title":
             self._in_title = True
         elif tag in self._SKIP:
             self._skip += 1
-        elif tag in self._BLOCK:
-            self.parts.append("\n\n")
+        elif self._skip:
+            pass  # a skipped part's tables are not read either
+        elif tag == "table":
+            self._tables.append(_Table())
+        elif self._tables and self._tables[-1].start(tag, dict(attrs)):
+            return
+        if tag in self._BLOCK:
+            self._add("\n\n")
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "title":
             self._in_title = False
         elif tag in self._SKIP:
             self._skip = max(0, self._skip - 1)
-        elif tag in self._BLOCK:
-            self.parts.append("\n\n")
+        elif self._skip:
+            pass
+        elif tag == "table" and self._tables:
+            table = self._tables.pop()
+            self._add("\n\n" + table.text() + "\n\n")
+            if self._tables and table.rows:  # a table in a cell: no grid of its own
+                self._tables[-1].layout = True
+        elif self._tables and self._tables[-1].end(tag):
+            return
+        if tag in self._BLOCK:
+            self._add("\n\n")
 
     def handle_data(self, data: str) -> None:
         if self._in_title:
             self.title += data
         elif not self._skip:
-            self.parts.append(data)
+            self._add(data)
+
+    def _add(self, text: str) -> None:
+        if self._tables:
+            self._tables[-1].add(text)
+        else:
+            self.parts.append(text)
+
+
+class _Table:
+    """One HTML table as rows that keep their header ("head: cell; ..."); a table laid out
+    in one column, or holding code or another table, is read as text, cell by cell."""
+
+    _SECTIONS = {"thead", "tbody", "tfoot"}
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[list[tuple[str, int, int]], bool]] = []  # cells, a header row
+        self.flat: list[str] = []  # the table's text cell by cell, for a layout table
+        self.caption: list[str] = []
+        self.cell: list[str] | None = None
+        self.spans = (1, 1)
+        self.in_row = self.in_head = self.in_caption = self.layout = False
+        self.all_th = False
+
+    def add(self, text: str) -> None:
+        self.flat.append(text)
+        if self.cell is not None:
+            self.cell.append(text)
+        elif self.in_caption:
+            self.caption.append(text)
+
+    def start(self, tag: str, attrs: dict) -> bool:
+        """Read an opening ``tag``; True when it was the table's own (no block break)."""
+        if tag in {"td", "th"}:
+            self._close_cell()
+            if not self.in_row:
+                self._open_row()
+            self.cell = []
+            self.spans = (_span(attrs.get("colspan")), _span(attrs.get("rowspan")))
+            self.all_th = self.all_th and tag == "th"
+            self.flat.append("\n\n")
+            return True
+        if tag == "tr" or tag in self._SECTIONS:
+            self._close_row()
+            if tag == "tr":
+                self._open_row()
+            else:
+                self.in_head = tag == "thead"
+            return True
+        if tag == "caption":
+            self.in_caption = True
+            return True
+        self.layout = self.layout or (tag == "pre" and self.cell is not None)
+        return False
+
+    def end(self, tag: str) -> bool:
+        if tag in {"td", "th"}:
+            self._close_cell()
+            self.flat.append("\n\n")
+            return True
+        if tag == "tr" or tag in self._SECTIONS:
+            self._close_row()
+            self.in_head = self.in_head and tag == "tr"
+            return True
+        if tag == "caption":
+            self.in_caption = False
+            self.flat.append("\n\n")
+            return True
+        return False
+
+    def _open_row(self) -> None:
+        self.rows.append(([], self.in_head))
+        self.in_row, self.all_th = True, True
+
+    def _close_cell(self) -> None:
+        if self.cell is not None:
+            self.rows[-1][0].append((" ".join("".join(self.cell).split()), *self.spans))
+            self.cell = None
+
+    def _close_row(self) -> None:
+        self._close_cell()
+        if self.in_row:
+            cells, head = self.rows[-1]
+            if not cells:
+                self.rows.pop()
+            elif self.all_th:  # a row of <th> only is a header row
+                self.rows[-1] = (cells, True)
+        self.in_row = False
+
+    def text(self) -> str:
+        self._close_row()
+        rows = [cells for cells, _ in self.rows]
+        if self.layout or max((sum(c[1] for c in r) for r in rows), default=0) < 2:
+            return "".join(self.flat)
+        header = 0
+        while header < len(self.rows) and self.rows[header][1]:
+            header += 1
+        lines = table_lines(grid(rows), header)
+        caption = " ".join("".join(self.caption).split())
+        return "\n\n".join([caption, *lines] if caption else lines)
+
+
+def _span(value: str | None) -> int:
+    try:
+        return max(1, min(int(value or 1), 100))
+    except ValueError:
+        return 1
 
 
 def html(markup: str) -> Extracted:
@@ -111,7 +234,8 @@ def html(markup: str) -> Extracted:
 
 def rst(source: str) -> Extracted:
     """reStructuredText rendered by docutils, then read as HTML: markup gone, sections
-    kept. File inclusion and raw passthrough are off: a document cannot pull in others."""
+    kept. Sphinx's roles and directives read as Sphinx shows them (rag/ingest/markup.py).
+    File inclusion and raw passthrough are off: a document cannot pull in others."""
     from docutils.core import publish_parts
 
     overrides = {
@@ -123,7 +247,9 @@ def rst(source: str) -> Extracted:
     }
 
     def read() -> Extracted:
-        parts = publish_parts(source, writer="html5", settings_overrides=overrides)
+        parts = publish_parts(
+            source, parser=sphinx_parser(), writer="html5", settings_overrides=overrides
+        )
         body = html(parts["html_title"] + parts["html_subtitle"] + parts["body"]).text
         return Extracted(body, unescape(re.sub(r"<[^>]+>", "", parts["title"])).strip())
 
@@ -166,9 +292,7 @@ def docx(raw: bytes) -> Extracted:
         parts, headings = [], []
         for block in document.iter_inner_content():
             if isinstance(block, Table):
-                for row in block.rows:
-                    cells = [c.text.strip() for c in row.cells]
-                    parts.append(" | ".join(dict.fromkeys(c for c in cells if c)))
+                parts.extend(_docx_table(block))
                 continue
             parts.append(block.text)
             style = block.style.name if block.style is not None else ""
@@ -180,11 +304,41 @@ def docx(raw: bytes) -> Extracted:
     return _guard("DOCX", read)
 
 
+def _docx_table(table) -> list[str]:
+    """A Word table's rows, "head: cell; ...": the rows marked to repeat as header are
+    the header, else the first row when there are more and the table's style does not
+    say it has none (Word's own default)."""
+    from docx.oxml.ns import qn
+
+    rows, marked = [], 0
+    for row in table.rows:
+        cells: list[tuple[str, int, int]] = []
+        last = None
+        for cell in row.cells:  # a merged cell comes once per grid column it spans
+            if cell._tc is last:
+                cells[-1] = (cells[-1][0], cells[-1][1] + 1, 1)
+            else:
+                cells.append((cell.text, 1, 1))
+            last = cell._tc
+        rows.append(cells)
+        properties = row._tr.trPr
+        if marked == len(rows) - 1 and properties is not None:
+            marked += properties.find(qn("w:tblHeader")) is not None
+    look = table._tbl.tblPr.find(qn("w:tblLook"))
+    first_row = look is None or (
+        look.get(qn("w:firstRow")) not in {"0", "false"}
+        if look.get(qn("w:firstRow")) is not None
+        else bool(int(look.get(qn("w:val"), "20"), 16) & 0x20)
+    )
+    header = marked or int(len(rows) > 1 and first_row)
+    return table_lines(grid(rows), header)
+
+
 def odt(raw: bytes) -> Extracted:
-    """OpenDocument headings and paragraphs (odfpy), lists and table cells included,
-    in document order."""
+    """OpenDocument headings and paragraphs (odfpy), lists included and tables as rows
+    that keep their header, in document order."""
     from odf import teletype
-    from odf.namespaces import TEXTNS
+    from odf.namespaces import TABLENS, TEXTNS
     from odf.opendocument import load
 
     def read() -> Extracted:
@@ -197,6 +351,8 @@ def odt(raw: bytes) -> Extracted:
                     headings.append(teletype.extractText(child).strip())
                 if child.qname in {(TEXTNS, "h"), (TEXTNS, "p")}:
                     parts.append(teletype.extractText(child))
+                elif child.qname == (TABLENS, "table"):
+                    parts.extend(_odt_table(child))
                 elif child.nodeType == child.ELEMENT_NODE:
                     walk(child)
 
@@ -206,6 +362,52 @@ def odt(raw: bytes) -> Extracted:
         return Extracted(_blocks(parts), title.strip())
 
     return _guard("ODT", read)
+
+
+def _odt_table(table) -> list[str]:
+    """An OpenDocument table's rows, "head: cell; ...": its header rows are the ones the
+    file declares (``table:table-header-rows``); without them, cells joined by "; "."""
+    from odf import teletype
+    from odf.namespaces import TABLENS, TEXTNS
+
+    rows: list[list[tuple[str, int, int]]] = []
+    header = 0
+
+    def number(node, name: str) -> int:
+        return _span(node.getAttrNS(TABLENS, name))
+
+    def paragraphs(node) -> list[str]:
+        found = []
+        for child in node.childNodes:
+            if child.qname in {(TEXTNS, "h"), (TEXTNS, "p")}:
+                found.append(teletype.extractText(child))
+            elif child.nodeType == child.ELEMENT_NODE:
+                found.extend(paragraphs(child))
+        return found
+
+    def walk(node, in_header: bool) -> None:
+        nonlocal header
+        for child in node.childNodes:
+            if child.qname == (TABLENS, "table-row"):
+                cells = []
+                for cell in child.childNodes:
+                    if cell.qname != (TABLENS, "table-cell"):
+                        continue  # a covered cell: the cell spanning it stands for it
+                    text = " ".join(paragraphs(cell))
+                    spans = (number(cell, "number-columns-spanned"),
+                             number(cell, "number-rows-spanned"))  # fmt: skip
+                    cells.extend([(text, *spans)] * number(cell, "number-columns-repeated"))
+                for _ in range(number(child, "number-rows-repeated")):
+                    rows.append(cells)
+                    if in_header and len(rows) == header + 1:  # leading header rows only
+                        header += 1
+            elif child.qname == (TABLENS, "table-header-rows"):
+                walk(child, True)
+            elif child.qname in {(TABLENS, "table-rows"), (TABLENS, "table-row-group")}:
+                walk(child, in_header)
+
+    walk(table, False)
+    return table_lines(grid(rows), header)
 
 
 def epub(raw: bytes) -> Extracted:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rag.errors import SkipFile
-from rag.ingest import formats
+from rag.ingest import formats, markup
 
 SUPPORTED = {".txt", ".md", ".markdown", *formats.BINARY, *formats.MARKUP}
 
@@ -97,7 +97,13 @@ def load(path: Path, max_mb: float = 0) -> Document:
     else:
         text, encoding = _decode(raw)
         reader = formats.MARKUP.get(suffix)
-        got = reader(text) if reader else formats.Extracted(text, _first_heading(text))
+        if reader:
+            got = reader(text)
+        else:
+            title = ""
+            if suffix in {".md", ".markdown"}:  # MkDocs / Material / GitHub Markdown
+                text, title = markup.markdown(text)
+            got = formats.Extracted(text, title or _first_heading(text))
     if not got.text.strip():
         raise SkipFile("no text")
     return Document(

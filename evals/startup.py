@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.models.catalogue import TIERS, record
+from rag.models.catalogue import models, record
 from rag.settings import Settings
 from rag_evals.data import load_questions
 
@@ -100,7 +100,7 @@ def run_fresh(questions: int = 12, say=print) -> dict:
         results["search_s"] = _p50([_wall([rag, "search", q], base) for q in asked])
         subprocess.run([rag, "stop"], env=base, capture_output=True)
         results["tiers"] = {}
-        for tier in TIERS:
+        for tier in models():
             env = {**base, "RAG_LOCAL_MODEL": tier}
             say(f"rag ask with {tier}: cold, then with the warm engine")
             cold = [_on_terminal([rag, "ask", q], {**env, "RAG_WARM_IDLE": "0"}) for q in asked]

@@ -7,127 +7,268 @@ read and tested with plain arguments.
 import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from typing import Any
 
 from rag.errors import RagError
+
+# The settings' groups, in the order docs/configuration.md lists them.
+GROUPS = {
+    "store": "Store: where documents are kept, and how they are cut into chunks",
+    "retrieval": "Retrieval: the embedding model and how passages are found",
+    "answer": "Answering: when to abstain, what the model reads and writes",
+    "verify": "Verification: who decides that a passage states a sentence",
+    "models": "Models: which model writes, where models live",
+}
+
+
+def _setting(default: object, group: str, env: str | None, help: str, **more: Any) -> Any:
+    """A settings field: its group (one of GROUPS), environment variable (None: set from
+    Python only), what it trades, and where known its CLI ``flag`` and the data it was
+    ``chosen_on``. ``shown=False`` keeps it out of the repr (a key)."""
+    shown = more.pop("shown", True)
+    metadata = {"group": group, "env": env, "help": help, **more}
+    return field(default=default, repr=shown, metadata=metadata)
 
 
 @dataclass(frozen=True)
 class Settings:
-    """Everything a user can tune. Field docs say what each knob trades."""
+    """Everything a user can tune, grouped (GROUPS); each field says its environment
+    variable, CLI flag and what it trades (docs/configuration.md is made from them)."""
 
-    store: Path = Path(".rag")
-    """Embedded Chroma folder (ignored when ``chroma_url`` is set)."""
-    chroma_url: str | None = None
-    """A Chroma server, e.g. ``http://127.0.0.1:8000``, when one machine is not enough."""
-    collection: str = "rag"
-    embed_model: str = "minilm"
-    """``minilm`` (bundled, offline, real int8), ``minilm-fp32`` (the shipped model as it
-    is) or ``openai:<model>`` (e.g. text-embedding-3-small)."""
-    embed_threads: int = 0
-    """Parallel runs of the embedding model, one core each; 0 means every core."""
-    embed_batch: int = 8
-    """Texts per forward pass for ``minilm-fp32`` (the int8 model runs one text per run),
-    per request for OpenAI, and per call from llama-index. Kept small because
-    onnxruntime keeps buffers sized for its widest batch."""
-    ingest_batch: int = 256
-    """Chunks embedded and written to Chroma together, across files."""
-    chunk_tokens: int = 128
-    """Largest chunk in tiktoken (cl100k_base) tokens; chunks also stay under 256 wordpieces."""
-    chunk_overlap: int = 32
-    """Tokens of trailing sentences repeated at the start of the next chunk."""
-    max_file_mb: float = 10.0
-    """Larger files are skipped with a reason (0: no limit); 10 MB of text embeds in ~15 min."""
-    top_k: int = 5
-    dense_weight: float = 0.5
-    """Share of the dense ranking in hybrid fusion; the rest goes to BM25."""
-    llm: str | None = None
-    """``local`` (bundled), ``openai``, ``compatible`` or ``extractive``; unset: ``compatible``
-    when a base URL is configured, else ``local``."""
-    model: str | None = None
-    """Model name for ``openai`` (default gpt-4o-mini) or ``compatible`` servers."""
-    llm_base_url: str | None = None
-    local_model: str | None = None
-    """The local model (``--model``): a tier from `rag models` (default ``qwen-1.5b``),
-    a .gguf file, or ``hf:owner/repo/file.gguf[@revision][#sha256=HEX]``."""
-    llm_timeout: float = 60.0
-    llm_retries: int = 2
-    cache_dir: Path = Path.home() / ".cache" / "rag"
-    """Where the bundled model's parts are joined, and the int8 embedding model built, once."""
-    gate: float = 0.37
-    """Below this cosine similarity of the best passage or sentence, abstain without
-    calling the model.
+    # ---------------------------------------------------------------- store
+    store: Path = _setting(
+        Path(".rag"),
+        "store",
+        "RAG_STORE",
+        "Embedded Chroma folder (ignored when ``chroma_url`` is set).",
+        flag="--store",
+    )
+    chroma_url: str | None = _setting(
+        None,
+        "store",
+        "RAG_CHROMA_URL",
+        "A Chroma server, e.g. ``http://127.0.0.1:8000``, when one machine is not enough.",
+    )
+    collection: str = _setting(
+        "rag",
+        "store",
+        "RAG_COLLECTION",
+        "The Chroma collection of the chunks (``<collection>_files`` holds each file's record).",
+    )
+    chunk_tokens: int = _setting(
+        128,
+        "store",
+        "RAG_CHUNK_TOKENS",
+        "Largest chunk in tiktoken (cl100k_base) tokens; chunks also stay under 256 wordpieces.",
+    )
+    chunk_overlap: int = _setting(
+        32,
+        "store",
+        "RAG_CHUNK_OVERLAP",
+        "Tokens of trailing sentences repeated at the start of the next chunk.",
+    )
+    max_file_mb: float = _setting(
+        10.0,
+        "store",
+        "RAG_MAX_FILE_MB",
+        "Larger files are skipped with a reason (0: no limit); 10 MB of text embeds in ~15 min.",
+    )
+    ingest_batch: int = _setting(
+        256,
+        "store",
+        "RAG_INGEST_BATCH",
+        "Chunks embedded and written to Chroma together, across files.",
+    )
 
-    Set from outside data: the highest value that loses at most 1% of answerable
-    squad2-open questions with the fp32 model (with the int8 build it loses 2 of 150);
-    checked on the seed set (no answerable question below it, 7 of 15 unanswerable ones)."""
-    support: float = 0.6
-    """Share of a sentence's content words a passage must hold to be offered as its
-    citation when the model cited none that states it (the verifier then decides)."""
-    verifier: str = "qwen-1.5b"
-    """Who decides that a passage states a sentence: ``qwen-1.5b`` (bundled judge),
-    ``qwen-0.5b`` (smaller, weaker) or ``overlap`` (shared words; fooled by rewording)."""
-    verify_threshold: float = 0.0
-    """p(yes) the judge must reach; 0 means the tier's measured default (rag/models/judge.py)."""
-    answerable_threshold: float = 0.45
-    """p(the passages answer the question) the judge must give before a model is asked;
-    0 turns the answerability judge off. Chosen on the seed set and squad2-open together
-    (docs/how-answers-work.md, "Honest abstention")."""
-    quote_threshold: float = 0.6
-    """p(this sentence answers the question) a sentence needs to be quoted when the
-    model's answer did not survive; 0 quotes the best sentences unjudged. The highest
-    value losing at most 2% of answerable questions on squad2-open and on the seed set
-    (docs/how-answers-work.md, "Honest abstention")."""
-    context_passages: int = 4
-    """Retrieved passages whose sentences are candidates for the model's context."""
-    context_sentences: int = 4
-    """Best sentences given to the model. Reading them is most of an answer's time on a
-    CPU: 4 instead of 6 cut the seed set's p50 by about 2 s and held the gold answer for
-    all but 2 of 150 squad2-open questions that 6 held (README, "Why the citations can
-    be trusted")."""
-    max_answer_tokens: int = 160
-    extract_sentences: int = 2
-    """Sentences quoted by the extractive mode."""
-    warm_idle: float = 300.0
-    """Seconds a warm engine (rag/warm.py) keeps the models loaded after a `rag ask` or
-    `rag search`, for the next one; 0 answers every command in its own process."""
-    openai_api_key: str | None = field(default=None, repr=False)
+    # ---------------------------------------------------------------- retrieval
+    embed_model: str = _setting(
+        "minilm",
+        "retrieval",
+        "RAG_EMBED_MODEL",
+        "``minilm`` (bundled, offline, real int8), ``minilm-fp32`` (the shipped model as it is) or"
+        " ``openai:<model>`` (e.g. text-embedding-3-small).",
+    )
+    embed_threads: int = _setting(
+        0,
+        "retrieval",
+        "RAG_THREADS",
+        "Parallel runs of the embedding model, one core each; 0 means every core.",
+    )
+    embed_batch: int = _setting(
+        8,
+        "retrieval",
+        "RAG_EMBED_BATCH",
+        "Texts per forward pass for ``minilm-fp32`` (the int8 model runs one text per run), per "
+        "request for OpenAI, and per call from llama-index. Kept small because onnxruntime keeps "
+        "buffers sized for its widest batch.",
+    )
+    top_k: int = _setting(
+        5,
+        "retrieval",
+        "RAG_TOP_K",
+        "Passages retrieved for a question (``rag search`` takes its own ``-k``).",
+    )
+    dense_weight: float = _setting(
+        0.5,
+        "retrieval",
+        "RAG_DENSE_WEIGHT",
+        "Share of the dense ranking in hybrid fusion; the rest goes to BM25.",
+        chosen_on="squad2-open and HaluEval: the untuned midpoint, kept because the weights chosen"
+        " by cross-validation stay within 0.5-0.7 (docs/results.md)",
+    )
+
+    # ---------------------------------------------------------------- answer
+    gate: float = _setting(
+        0.37,
+        "answer",
+        "RAG_GATE",
+        "Below this cosine similarity of the best passage or sentence, abstain without calling the"
+        " model.",
+        chosen_on="squad2-open (outside data): the highest value that loses at most 1% of its "
+        "answerable questions with the fp32 model (with the int8 build it loses 2 of 150); checked"
+        " on the seed set (no answerable question below it, 7 of 15 unanswerable ones)",
+    )
+    context_passages: int = _setting(
+        4,
+        "answer",
+        "RAG_CONTEXT_PASSAGES",
+        "Retrieved passages whose sentences are candidates for the model's context.",
+    )
+    context_sentences: int = _setting(
+        4,
+        "answer",
+        "RAG_CONTEXT_SENTENCES",
+        "Best sentences given to the model. Reading them is most of an answer's time on a CPU.",
+        chosen_on="the seed set and squad2-open: 4 instead of 6 cut the seed set's p50 by about 2 "
+        "s and held the gold answer for all but 2 of 150 squad2-open questions that 6 held "
+        "(docs/how-answers-work.md)",
+    )
+    answerable_threshold: float = _setting(
+        0.45,
+        "answer",
+        "RAG_ANSWERABLE_THRESHOLD",
+        "p(the passages answer the question) the judge must give before a model is asked; 0 turns "
+        "the answerability judge off.",
+        chosen_on='the seed set and squad2-open together (docs/how-answers-work.md, "Honest '
+        'abstention")',
+    )
+    quote_threshold: float = _setting(
+        0.6,
+        "answer",
+        "RAG_QUOTE_THRESHOLD",
+        "p(this sentence answers the question) a sentence needs to be quoted when the model's "
+        "answer did not survive; 0 quotes the best sentences unjudged.",
+        chosen_on="squad2-open and the seed set: the highest value losing at most 2% of answerable"
+        ' questions on both (docs/how-answers-work.md, "Honest abstention")',
+    )
+    max_answer_tokens: int = _setting(
+        160,
+        "answer",
+        None,
+        "Most tokens the model may write for one answer.",
+    )
+    extract_sentences: int = _setting(
+        2,
+        "answer",
+        None,
+        "Sentences quoted by the extractive mode.",
+    )
+
+    # ---------------------------------------------------------------- verify
+    verifier: str = _setting(
+        "qwen-1.5b",
+        "verify",
+        "RAG_VERIFIER",
+        "Who decides that a passage states a sentence: ``qwen-1.5b`` (bundled judge), "
+        "``qwen-0.5b`` (smaller, weaker) or ``overlap`` (shared words; fooled by rewording).",
+    )
+    verify_threshold: float = _setting(
+        0.0,
+        "verify",
+        "RAG_VERIFY_THRESHOLD",
+        "p(yes) the judge must reach; 0 means the tier's measured default (rag/thresholds.py).",
+        chosen_on="the tiers' defaults: evals/datasets/claims, the highest p(yes) keeping recall "
+        "at 0.85 or more (docs/how-answers-work.md)",
+    )
+    support: float = _setting(
+        0.6,
+        "verify",
+        "RAG_SUPPORT",
+        "Share of a sentence's content words a passage must hold to be offered as its citation "
+        "when the model cited none that states it (the verifier then decides).",
+    )
+
+    # ---------------------------------------------------------------- models
+    llm: str | None = _setting(
+        None,
+        "models",
+        "RAG_LLM",
+        "``local`` (bundled), ``openai``, ``compatible`` or ``extractive``; unset: ``compatible`` "
+        "when a base URL is configured, else ``local``.",
+        flag="--llm",
+    )
+    model: str | None = _setting(
+        None,
+        "models",
+        "RAG_MODEL",
+        "Model name for ``openai`` (default gpt-4o-mini) or ``compatible`` servers.",
+    )
+    llm_base_url: str | None = _setting(
+        None,
+        "models",
+        "RAG_LLM_BASE_URL",
+        "An OpenAI-compatible server (``compatible``; also used by ``openai:`` embeddings); unset:"
+        " ``OPENAI_BASE_URL``.",
+    )
+    local_model: str | None = _setting(
+        None,
+        "models",
+        "RAG_LOCAL_MODEL",
+        "The local model (``--model``): a tier from `rag models` (default ``qwen-1.5b``), a .gguf "
+        "file, or ``hf:owner/repo/file.gguf[@revision][#sha256=HEX]``.",
+        flag="--model",
+    )
+    llm_timeout: float = _setting(
+        60.0,
+        "models",
+        "RAG_LLM_TIMEOUT",
+        "Seconds a request to the chat model may take.",
+    )
+    llm_retries: int = _setting(
+        2,
+        "models",
+        "RAG_LLM_RETRIES",
+        "Times a failed request to the chat model is tried again.",
+    )
+    openai_api_key: str | None = _setting(
+        None,
+        "models",
+        "OPENAI_API_KEY",
+        "The key for ``openai`` (and ``openai:`` embeddings, or a ``compatible`` server that wants"
+        " one).",
+        shown=False,
+    )
+    cache_dir: Path = _setting(
+        Path.home() / ".cache" / "rag",
+        "models",
+        "RAG_CACHE_DIR",
+        "Where the bundled model's parts are joined, and the int8 embedding model built, once; "
+        "unset: ``$XDG_CACHE_HOME/rag`` when that is set.",
+    )
+    warm_idle: float = _setting(
+        300.0,
+        "models",
+        "RAG_WARM_IDLE",
+        "Seconds a warm engine (rag/warm.py) keeps the models loaded after a `rag ask` or `rag "
+        "search`, for the next one; 0 answers every command in its own process.",
+    )
 
     @classmethod
     def from_env(cls, **overrides: object) -> "Settings":
         """Build settings from the environment, then apply non-None ``overrides``."""
         env = os.environ
         values: dict[str, object] = {}
-        mapping = {
-            "store": "RAG_STORE",
-            "chroma_url": "RAG_CHROMA_URL",
-            "collection": "RAG_COLLECTION",
-            "embed_model": "RAG_EMBED_MODEL",
-            "embed_threads": "RAG_THREADS",
-            "embed_batch": "RAG_EMBED_BATCH",
-            "chunk_tokens": "RAG_CHUNK_TOKENS",
-            "chunk_overlap": "RAG_CHUNK_OVERLAP",
-            "top_k": "RAG_TOP_K",
-            "dense_weight": "RAG_DENSE_WEIGHT",
-            "llm": "RAG_LLM",
-            "model": "RAG_MODEL",
-            "llm_base_url": "RAG_LLM_BASE_URL",
-            "local_model": "RAG_LOCAL_MODEL",
-            "llm_timeout": "RAG_LLM_TIMEOUT",
-            "llm_retries": "RAG_LLM_RETRIES",
-            "cache_dir": "RAG_CACHE_DIR",
-            "gate": "RAG_GATE",
-            "support": "RAG_SUPPORT",
-            "verifier": "RAG_VERIFIER",
-            "verify_threshold": "RAG_VERIFY_THRESHOLD",
-            "answerable_threshold": "RAG_ANSWERABLE_THRESHOLD",
-            "quote_threshold": "RAG_QUOTE_THRESHOLD",
-            "max_file_mb": "RAG_MAX_FILE_MB",
-            "ingest_batch": "RAG_INGEST_BATCH",
-            "context_passages": "RAG_CONTEXT_PASSAGES",
-            "context_sentences": "RAG_CONTEXT_SENTENCES",
-            "warm_idle": "RAG_WARM_IDLE",
-            "openai_api_key": "OPENAI_API_KEY",
-        }
+        mapping = {f.name: f.metadata["env"] for f in fields(cls) if f.metadata["env"]}
         for name, var in mapping.items():
             if env.get(var):
                 values[name] = env[var]
@@ -171,3 +312,55 @@ class Settings:
         if settings.top_k < 1:
             raise RagError("top-k must be at least 1")
         return settings
+
+
+def markdown_table() -> str:
+    """The configuration reference, docs/configuration.md: one table per group."""
+    lines = [
+        "# Configuration",
+        "",
+        "Generated by `python -m rag.settings > docs/configuration.md` from rag/settings.py.",
+        "",
+        "Defaults < environment < command-line flags (and the arguments of `Settings` and",
+        "`Assistant` in Python, which take the same names). The tuned numbers that are not",
+        "settings are in rag/thresholds.py, each with the data it was chosen on.",
+    ]
+    for group, title in GROUPS.items():
+        lines += [
+            "",
+            f"## {title}",
+            "",
+            "| setting | environment variable | CLI flag | default | what it trades | chosen on |",
+            "|---|---|---|---|---|---|",
+        ]
+        for f in fields(Settings):
+            meta = f.metadata
+            if meta["group"] != group:
+                continue
+            cells = [
+                f"`{f.name}`",
+                f"`{meta['env']}`" if meta["env"] else "none (Python only)",
+                f"`{meta['flag']}`" if meta.get("flag") else "",
+                _shown(f.default),
+                meta["help"],
+                meta.get("chosen_on", ""),
+            ]
+            lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def _shown(default: object) -> str:
+    """A default as the reference shows it: the home folder as ``~``, None as unset."""
+    if default is None:
+        return "unset"
+    if isinstance(default, Path) and default.is_relative_to(Path.home()):
+        return f"`~/{default.relative_to(Path.home()).as_posix()}`"
+    return f"`{default}`"
+
+
+def _cell(text: str) -> str:
+    return text.replace("``", "`").replace("|", "\\|").replace("\n", " ")
+
+
+if __name__ == "__main__":
+    print(markdown_table(), end="")

@@ -73,11 +73,12 @@ def test_unsupported_sentences_are_left_out_and_the_answer_says_so(answer_with):
     _check_quotes(answer)
 
 
-def test_declining_or_unsupported_model_past_the_gate_gets_quotes_and_a_note(answer_with):
+def test_declining_or_unsupported_model_past_the_gate_gets_judged_quotes(answer_with):
     answerer, _ = answer_with("NOT_IN_DOCUMENTS", "Witkoff owns 47 golden submarines [1].")
     for _ in range(2):
         answer = answerer.ask("Tell me about Steve Witkoff.")
-        assert not answer.abstained and "closest to the question" in answer.note
+        assert not answer.abstained and answer.writer == "fallback-quotes"
+        assert answer.note is None  # the judge found the quote answers: it is the answer
         assert "special envoy" in answer.answer and "submarines" not in answer.answer
         _check_quotes(answer)
 

@@ -148,7 +148,10 @@ def test_the_quoted_fallback_keeps_only_sentences_that_answer_the_question(seede
     answer = _answerer(seeded, judge, llm).ask("Tell me about Steve Witkoff.")
     assert judge.quotes_asked == 2 and not answer.abstained
     assert [c.n for c in answer.citations] == [1] and len(answer.sentences) == 1
-    assert "special envoy" in answer.answer and "closest to the question" in answer.note
+    # The judge found the quote answers the question: it is the answer, with no note
+    # saying that none could be written.
+    assert "special envoy" in answer.answer and answer.note is None
+    assert answer.writer == "fallback-quotes"
     _quotes_exact(answer)
 
 
@@ -231,3 +234,25 @@ def test_only_a_follow_up_that_needs_context_is_rewritten_and_only_into_a_questi
     assert session.standalone("Why?") == "Who is Yuri Ushakov? Why?"  # an answer, not a question
     assert session.standalone("What did he say?") == "What did Ushakov say?"
     assert len(_Model.llm.prompts) == 2
+
+
+def test_a_short_question_about_the_whole_document_is_not_a_follow_up(seeded):
+    from rag.answer.chat import ChatSession, needs_context
+    from rag.answer.pipeline import Answerer
+    from rag.index.embed import embed_texts
+    from rag.models.judge import make_verifier
+
+    assert needs_context("Since when?") and needs_context("Why?")
+    assert not needs_context("Summarize the article.")
+    answerer = Answerer(
+        seeded.settings,
+        seeded.retriever,
+        lambda t: embed_texts(seeded.embedder, t),
+        None,  # no model: the question is never rewritten by one either
+        make_verifier(seeded.settings),
+    )
+    session = ChatSession(answerer)
+    session.history += [("Who is Yuri Ushakov?", "x"), ("Who is Sergei Markov?", "y")]
+    answer = session.ask("Summarize the article.")
+    assert answer.search_query == "Summarize the article." and answer.writer == "summary"
+    assert len(answer.sentences) == 3

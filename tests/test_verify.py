@@ -285,7 +285,8 @@ def test_claims_eval_reads_all_three_formats_and_scores_side_by_side(tmp_path):
 
 
 def test_verifier_tiers_by_name_and_a_clear_error_for_an_unknown_one(tmp_path):
-    from rag.models.judge import TIERS, make_verifier
+    from rag.models.catalogue import TIERS
+    from rag.models.judge import make_verifier
     from rag.settings import Settings
 
     settings = Settings(cache_dir=tmp_path)

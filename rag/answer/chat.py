@@ -6,11 +6,16 @@ from contextlib import closing
 
 from rag import prompts
 from rag.answer.pipeline import Answer, Answerer, Checking, final
+from rag.answer.route import route
 from rag.models.llm import LLMError
+from rag.text.lexicon import DEMONSTRATIVES, THIRD_PERSON, either
 from rag.text.names import names
+from rag.thresholds import REWRITE_TOKENS, SHORT_QUESTION_WORDS
 
+# Words that point back to the question before: any third-person form, any demonstrative.
+_POINTERS = either([*(form for person in THIRD_PERSON for form in person), *DEMONSTRATIVES])
 _REFERS_BACK = re.compile(
-    r"\b(?:he|she|it|they|him|her|his|hers|its|them|their|theirs|this|that|these|those|"
+    rf"\b(?:{_POINTERS}|"
     r"there|then|the\s+same|the\s+latter|the\s+former|also|too|else|more)\b",
     re.IGNORECASE,
 )
@@ -21,16 +26,17 @@ _ELLIPTICAL = re.compile(r"^\W*(?:and|but|or|so|what\s+about|how\s+about)\b", re
 _ABOUT = re.compile(
     r"^\W*(?:(?:and|but|so)\s+)?(?:(?:what|how)\s+about\s+)?(?P<x>.+?)\W*$", re.IGNORECASE
 )
-_SHORT = 3  # words; "Since when?", "Why?"
 
 
 def needs_context(question: str) -> bool:
-    """True when the question cannot be read without the conversation before it."""
-    return bool(
-        _REFERS_BACK.search(question)
-        or _ELLIPTICAL.search(question)
-        or len(question.split()) <= _SHORT
-    )
+    """True when the question cannot be read without the conversation before it.
+
+    A short question does ("Since when?", "Why?"), unless it asks about a whole
+    document: "Summarize the article." as a third turn had been rewritten as a
+    follow-up of the question before and answered with one side sentence."""
+    if _REFERS_BACK.search(question) or _ELLIPTICAL.search(question):
+        return True
+    return len(question.split()) <= SHORT_QUESTION_WORDS and route(question) == "fact"
 
 
 class ChatSession:
@@ -72,7 +78,7 @@ class ChatSession:
             rewritten = (
                 llm.complete(
                     [("user", prompts.render("condense", history=turns, question=question))],
-                    max_tokens=60,
+                    max_tokens=REWRITE_TOKENS,
                 )
                 .strip()
                 .splitlines()

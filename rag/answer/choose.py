@@ -8,10 +8,9 @@ kind of answer the question asks for (a number, a date, a share), none is shown.
 from rag import prompts
 from rag.answer import expect
 from rag.answer.gate import kind_missing
+from rag.thresholds import REPEAT_SHARE as REPEAT
 from rag.verify import cite
 from rag.verify.cite import Sentence
-
-REPEAT = 0.8  # share of a sentence's content words said before that makes it a repeat
 
 
 def useful(question: str, sentences: list[Sentence]) -> list[bool]:

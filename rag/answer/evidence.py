@@ -50,6 +50,7 @@ def gather(
     top_k: int,
     passages_read: int,
     sentences_read: int,
+    neighbours: int = 0,
 ) -> Evidence:
     """The passages for ``search_query``, their sentences ranked against ``question``."""
     passages, best_passage = retriever.retrieve(search_query, top_k)
@@ -57,8 +58,34 @@ def gather(
     # A short "Who is X?" matches X's passage better than any one long sentence about
     # X, and a sentence can stand out in a passage about other things: either counts.
     confidence = max([best_passage] + [cosine for _, cosine in ranked])
+    chunks = {p.chunk_id: p for p in passages}
     context = [unit for unit, _ in ranked[:sentences_read]]
-    return Evidence(question, ranked, {p.chunk_id: p for p in passages}, confidence, context)
+    if neighbours:
+        context = with_neighbours(context, chunks, neighbours)
+    return Evidence(question, ranked, chunks, confidence, context)
+
+
+def with_neighbours(units: list[Passage], chunks: dict[str, Passage], n: int) -> list[Passage]:
+    """Each sentence with the ``n`` sentences that follow it in its chunk, as one span.
+
+    In technical text the answer often sits in the sentence after the one that matches
+    the question ("Set a timeout. Use the timeout parameter: ..."), which ranks lower
+    on its own. Spans that overlap an earlier one are left out."""
+    out: list[Passage] = []
+    for unit in units:
+        chunk = chunks.get(unit.chunk_id)
+        if chunk is not None:
+            spans = [(chunk.start + a, chunk.start + b) for a, b in sentence_spans(chunk.text)]
+            after = [e for s, e in spans if s >= unit.end][:n]
+            if after:
+                end = after[-1]
+                text = chunk.text[unit.start - chunk.start : end - chunk.start]
+                unit = replace(unit, end=end, text=text)
+        if not any(
+            u.source == unit.source and u.start < unit.end and unit.start < u.end for u in out
+        ):
+            out.append(unit)
+    return out
 
 
 def rank_sentences(

@@ -9,18 +9,21 @@ every other question passes unchecked.
 
 import re
 
+from rag.text.lexicon import MAGNITUDES, MULTIPLES, NUMBER_WORDS, VAGUE_COUNTS, either
+
 _LEAD = r"^\W*(?:(?:and|so|but|then|also)\s+)?(?:(?:in|on|by|at|since|until|from|during)\s+)?"
 _PERIODS = r"year|date|day|month|century|decade"
-_NUMBER_WORDS = (  # "one" is left out: "one possibility is..." counts nothing
-    r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
-    r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|"
-    r"seventy|eighty|ninety|hundreds?|thousands?|millions?|billions?|trillions?|dozens?|"
-    r"twice|several|a\s+few|a\s+couple|decades?|centuries|century"
+_AGES = r"decades?|centuries|century"  # a number of years, and a time
+_NUMBER_WORDS = "|".join(
+    # Not "one": "one possibility is..." counts nothing (nor "zero", never read here).
+    [either(word for word, n in NUMBER_WORDS.items() if n > 1)]
+    + [f"{word}s?" for word in (*MULTIPLES, *MAGNITUDES)]
+    + [either(VAGUE_COUNTS), _AGES]
 )
 _TIME_WORDS = (
     r"january|february|march|april|may|june|july|august|september|october|november|"
     r"december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|"
-    r"tomorrow|tonight|ago|century|centuries|decades?|spring|summer|autumn|winter|"
+    rf"tomorrow|tonight|ago|{_AGES}|spring|summer|autumn|winter|"
     r"(?:last|next|this|that|same|previous|following)\s+(?:year|week|month|day|morning|"
     r"evening|night)"
 )

@@ -9,19 +9,31 @@ answer, so the router is measured on labelled questions (evals/datasets/routes.j
 import re
 from typing import Literal
 
+from rag.text.lexicon import (
+    COUNT_UNITS,
+    DOCUMENT_WORDS,
+    KEY,
+    MENTIONED,
+    NUMBER_WORDS,
+    POINTS,
+    either,
+)
+from rag.thresholds import DOCUMENT_NAME_WORDS, MAX_ASKED_SENTENCES
+
 Route = Literal["fact", "summary", "people"]
 
-_DOC = r"(?:article|document|doc|text|story|piece|report|file|page|paper|essay|passage)"
-_WORDS = r"(?:[\w()'’,-]+\s+){0,8}?"  # a few words naming which document ("part 1 of the ...")
+_DOC = rf"(?:{either(DOCUMENT_WORDS)})"
+_WORDS = rf"(?:[\w()'’,-]+\s+){{0,{DOCUMENT_NAME_WORDS}}}?"  # which document ("part 1 of the ...")
 _SUMMARY = re.compile(
     r"\bsummar(?:y|ies|i[sz]e)|\bsum\s+(?:it\s+)?up\b|\boverview\b|\bgist\b|\btl;?dr\b|"
-    r"\b(?:main|central|key)\s+(?:idea|point|takeaway|argument|finding|theme)s?\b"
+    rf"\b(?:{either(KEY)})\s+(?:{either(POINTS)})s?\b"
     rf"|\bwhat(?:\s+is|'s|\s+are)\s+{_WORDS}{_DOC}s?\s+about\b",
     re.IGNORECASE,
 )
+# Asked as "cited" or "discussed" too (summary.py's ask words leave those two out).
 _PEOPLE = re.compile(
     r"\b(?:who|which\s+people|what\s+people|which\s+persons)\s+(?:is|are|gets?|were|was)\s+"
-    r"(?:mentioned|named|quoted|cited|discussed)(?:\s+in\b|\s*[?.]?\s*$)"
+    rf"(?:{either([*MENTIONED, 'cited', 'discussed'])})(?:\s+in\b|\s*[?.]?\s*$)"
     r"|\bwho\s+(?:appears|speaks)\s+in\b",
     re.IGNORECASE,
 )
@@ -36,18 +48,23 @@ def route(question: str) -> Route:
     return "fact"
 
 
-_COUNT_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
+# The counts a question may ask for, in words ("in three sentences").
+_COUNT_WORDS = {word: n for word, n in NUMBER_WORDS.items() if 1 <= n <= MAX_ASKED_SENTENCES}
 COUNT = re.compile(
-    r"\b(\d+|" + "|".join(_COUNT_WORDS) + r")\s+(?:\w+\s+)?(?:sentences?|points?|"
-    r"bullets?|lines?)\b",
+    r"\b(\d+|"
+    + "|".join(_COUNT_WORDS)
+    + r")\s+(?:\w+\s+)?(?:"
+    + "|".join(f"{unit}s?" for unit in COUNT_UNITS)
+    + r")\b",
     re.IGNORECASE,
 )
 
 
 def wanted_count(question: str, default: int) -> int:
-    """How many sentences the question asks for ("in three sentences"), capped at 7."""
+    """How many sentences the question asks for ("in three sentences"), at most
+    MAX_ASKED_SENTENCES."""
     match = COUNT.search(question)
     if not match:
         return default
     word = match.group(1).lower()
-    return max(1, min(7, _COUNT_WORDS.get(word) or int(word)))
+    return max(1, min(MAX_ASKED_SENTENCES, _COUNT_WORDS.get(word) or int(word)))

@@ -21,18 +21,30 @@ from rag.answer.route import COUNT as _COUNT
 from rag.answer.route import Route, wanted_count
 from rag.index.retrieve import Passage, Retriever
 from rag.index.store import StoredChunk
-from rag.text.names import TITLES, starters
+from rag.text.lexicon import (
+    COUNT_UNITS,
+    DEMONSTRATIVES,
+    DOCUMENT_WORDS,
+    HONORIFICS,
+    KEY,
+    MENTIONED,
+    POINTS,
+    POSSESSIVE,
+    SUBJECT,
+    THIRD_PERSON,
+    TITLES,
+    either,
+)
+from rag.text.names import starters
 from rag.text.overlap import content_terms
 from rag.text.sentences import sentence_spans
+from rag.thresholds import MAX_SENTENCES, PEOPLE_LISTED, PROSE_WORDS, REDUNDANCY
 
-MAX_SENTENCES = 400  # a long document is summarised from its first 400 sentences
-_REDUNDANCY = 0.7  # MMR: weight of centrality against likeness to sentences already picked
 # Words that say what kind of answer is wanted, not what it is about.
 _ASK_WORDS = content_terms(
-    "summarize summarise summary sum up overview gist tldr main key central points ideas "
-    "takeaways arguments findings themes idea point article document doc text story piece "
-    "report file page paper essay passage about what give brief briefly sentences sentence "
-    "lines bullets please write part people mentioned named quoted who"
+    " ".join([*KEY, *POINTS, *DOCUMENT_WORDS, *COUNT_UNITS, *MENTIONED])
+    + " summarize summarise summary sum up overview gist tldr about what give brief briefly"
+    + " please write part people who"
 )
 
 
@@ -136,7 +148,7 @@ def representative(question: str, document: Document, embed: Embed, n: int) -> l
             if i in picked:
                 continue
             repeat = max((float(sv[i] @ sv[j]) for j in picked), default=0.0)
-            score = _REDUNDANCY * relevance[i] - (1 - _REDUNDANCY) * repeat
+            score = REDUNDANCY * relevance[i] - (1 - REDUNDANCY) * repeat
             if score > best_score:
                 best, best_score = i, score
         picked.append(best)
@@ -150,18 +162,22 @@ def _is_prose(text: str) -> bool:
     the shock": to what?)."""
     words = text.split()
     return (
-        len(words) >= 6
+        len(words) >= PROSE_WORDS
         and text.rstrip("'\"”’)").endswith((".", "!", "?"))
         and not text.lstrip().startswith(("“", '"', "‘", "'"))
         and words[0].lower().strip(",") not in _POINTS_BACK
     )
 
 
-_POINTS_BACK = frozenset("this that these those it its he she they his her their thus".split())  # noqa: SIM905
+# What a sentence that points back opens with ("This contributed ..."): a demonstrative, or
+# a third person's subject or possessive (no sentence opens with "him" or "theirs").
+_POINTS_BACK = frozenset(
+    [*DEMONSTRATIVES, *(p[case] for p in THIRD_PERSON for case in (SUBJECT, POSSESSIVE)), "thus"]
+)
 
 
 _TITLED = re.compile(
-    r"\b(?:Mr|Ms|Mrs|Dr|President|Prime\s+Minister|Sir)\.?\s+((?:[A-Z](?:[\w’'-]+|\.)\s+)*[A-Z][\w’'-]+)"
+    rf"\b(?:{either(HONORIFICS)})\.?\s+((?:[A-Z](?:[\w’'-]+|\.)\s+)*[A-Z][\w’'-]+)"
 )
 _FULL_NAME = re.compile(
     r"\b([A-Z][a-z’'-]+(?:\s+(?:[A-Z]\.|[A-Z][a-z’'-]+)){0,2}\s+[A-Z][a-z’'-]+)\b"
@@ -175,7 +191,7 @@ _NOT_PEOPLE = content_terms(
 )
 
 
-def people(document: Document, limit: int = 8) -> list[tuple[str, Passage]]:
+def people(document: Document, limit: int = PEOPLE_LISTED) -> list[tuple[str, Passage]]:
     """People the document names, most mentioned first (at most ``limit``), each with
     the first sentence that gives their full name.
 

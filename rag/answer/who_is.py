@@ -11,6 +11,8 @@ import re
 
 from rag.answer.candidate import Candidate
 from rag.index.retrieve import Passage
+from rag.text.lexicon import ARTICLES, HONORIFICS, PHRASE_BREAKS, either
+from rag.thresholds import APPOSITIVE_WORDS, NAME_WORDS
 
 _QUESTION = re.compile(
     r"^\s*(?:who\s+(?P<verb>is|was|are|were)\s+(?P<name>.+?)"
@@ -19,13 +21,9 @@ _QUESTION = re.compile(
     r"|what\s+(?:does|did)\s+(?P<name3>.+?)\s+do(?:\s+for\s+a\s+living)?)\s*\??\s*$",
     re.IGNORECASE,
 )
-_TITLE = re.compile(r"^(?:(?:Mr|Ms|Mrs|Dr|Sir|President|Prime\s+Minister)\.?\s+)+")
-# Words that end a noun phrase read backwards from ", X": a verb, preposition or clause.
-_STOP = frozenset(
-    "with to by for from in on at of and or but that which who said says told met than as "  # noqa: SIM905
-    "is was are were be been during about between".split()
-)
-_MAX_WORDS = 8
+_TITLE = re.compile(rf"^(?:(?:{either(HONORIFICS)})\.?\s+)+")
+_ARTICLE = either(ARTICLES)
+_CAPITAL_ARTICLES = {article.capitalize() for article in ARTICLES}
 
 
 def question_name(question: str) -> tuple[str, str] | None:
@@ -36,14 +34,14 @@ def question_name(question: str) -> tuple[str, str] | None:
     name = m.group("name") or m.group("name2") or m.group("name3")
     verb = (m.group("verb") or m.group("verb2") or "is").lower()
     name = _TITLE.sub("", name.strip())
-    if not name or not name[0].isupper() or len(name.split()) > 4:
+    if not name or not name[0].isupper() or len(name.split()) > NAME_WORDS:
         return None  # "Who is the president of Ukraine?" is not about a named person
     return name, verb
 
 
 def appositive(name: str, sentence: str) -> str | None:
     """The phrase set beside ``name`` in ``sentence`` by a comma, if any."""
-    after = re.search(rf"\b{re.escape(name)},\s+((?:a|an|the)\s+[^,;.—–()“”\"]+)", sentence)
+    after = re.search(rf"\b{re.escape(name)},\s+((?:{_ARTICLE})\s+[^,;.—–()“”\"]+)", sentence)
     if after:
         return after.group(1).strip()
     before = re.search(rf"([^,;:—–()“”\"]+),\s+{re.escape(name)}\b", sentence)
@@ -52,14 +50,14 @@ def appositive(name: str, sentence: str) -> str | None:
     words = before.group(1).split()
     phrase: list[str] = []
     for word in reversed(words):
-        if word.lower() in _STOP or len(phrase) == _MAX_WORDS:
+        if word.lower() in PHRASE_BREAKS or len(phrase) == APPOSITIVE_WORDS:
             break
         phrase.insert(0, word)
     if not phrase or not any(w[0].islower() for w in phrase):
         return None  # "Moscow, Steve Witkoff" lists names; it does not describe
-    if phrase[0] in {"The", "A", "An"}:
+    if phrase[0] in _CAPITAL_ARTICLES:
         phrase[0] = phrase[0].lower()
-    elif phrase[0][0].islower() and phrase[0] not in {"the", "a", "an"}:
+    elif phrase[0][0].islower() and phrase[0] not in ARTICLES:
         return None  # a bare noun ("envoy, X") reads badly without its article
     return " ".join(phrase)
 

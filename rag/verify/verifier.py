@@ -44,21 +44,23 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from rag import prompts
+from rag.text.lexicon import FILLER, MULTIPLES, NUMBER_WORDS
 from rag.text.names import STEM, names
 from rag.text.overlap import support
 from rag.text.sentences import flat, sentence_spans
+from rag.thresholds import (
+    ACRONYM_WORDS,
+    KIN_STEM_LETTERS,
+    LOOKALIKE_LETTERS,
+    LOOKALIKE_RATIO,
+    NEGATION_REACH,
+    PREFIXED_LETTERS,
+)
 from rag.verify.attribution import asks_someone_else, misattributed, reported_as_fact, unattributed
 from rag.verify.roles import dropped_subject, role_swap, speaker_as_actor
 
-# "one" is left out: "the one best placed", "one possibility" state no count.
-_NUMBER_WORDS = (
-    "zero _ two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen twenty"
-)
-_TENS = "_ _ _ thirty forty fifty sixty seventy eighty ninety"
-_WORD_NUMBERS = {w: i for i, w in enumerate(_NUMBER_WORDS.split()) if w != "_"}
-_WORD_NUMBERS |= {w: 10 * i for i, w in enumerate(_TENS.split()) if w != "_"}
-_WORD_NUMBERS |= {"hundred": 100, "thousand": 1000, "dozen": 12}
+# Not "one": "the one best placed", "one possibility" state no count.
+_WORD_NUMBERS = {word: n for word, n in (NUMBER_WORDS | MULTIPLES).items() if n != 1}
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*|\b(?:" + "|".join(_WORD_NUMBERS) + r")\b", re.IGNORECASE)
 _NORMAL = re.compile(r"[^\w]+")
 _LETTERS = re.compile(r"[A-Za-z]+")
@@ -94,13 +96,15 @@ def unknown_names(claim: str, passage: str) -> list[str]:
     words = _WORD.findall(re.sub(r"[-.]", " ", passage))
     stems = {STEM.stemWord(w.replace(".", "").lower()) for w in words}
     caps = [w for w in words if w[0].isupper()]
-    initials = {"".join(w[0] for w in caps[i : i + n]) for n in (2, 3, 4) for i in range(len(caps))}
+    initials = {
+        "".join(w[0] for w in caps[i : i + n]) for n in ACRONYM_WORDS for i in range(len(caps))
+    }
 
     def known(word: str) -> bool:
         stem = STEM.stemWord(word.lower())
         if stem in stems:
             return True
-        related = (s for s in stems if min(len(s), len(stem)) >= 4)  # "Russia" / "Russian"
+        related = (s for s in stems if min(len(s), len(stem)) >= KIN_STEM_LETTERS)
         if any(s.startswith(stem) or stem.startswith(s) for s in related):
             return True
         return word.isupper() and word in initials
@@ -117,45 +121,6 @@ _ANSWER_WORD = re.compile(
 )  # "No, ..." answers a question
 _LOWER_WORD = re.compile(r"[a-z’']+")
 _NEGATING_PREFIXES = ("un", "in", "im", "il", "ir", "dis", "non")
-_FILLER = frozenset(  # skipped when looking for the word a negation negates
-    {
-        "a",
-        "an",
-        "the",
-        "to",
-        "be",
-        "been",
-        "being",
-        "is",
-        "are",
-        "was",
-        "were",
-        "have",
-        "has",
-        "had",
-        "do",
-        "does",
-        "did",
-        "even",
-        "yet",
-        "always",
-        "ever",
-        "only",
-        "just",
-        "any",
-        "so",
-        "that",
-        "this",
-        "very",
-        "much",
-        "more",
-        "all",
-        "exactly",
-        "entirely",
-        "quite",
-        "also",
-    }
-)
 
 
 def polarity_clash(claim: str, passage: str) -> str | None:
@@ -175,17 +140,26 @@ def polarity_clash(claim: str, passage: str) -> str | None:
     if not _NEGATION.search(body) and not _CONTRAST.search(body):
         stems = {STEM.stemWord(w) for w in said}
         for match in _NEGATION.finditer(passage):
-            following = _LOWER_WORD.findall(passage[match.end() :].lower())[:4]
-            word = next((w for w in following if w not in _FILLER and not w.endswith("ly")), "")
+            following = _LOWER_WORD.findall(passage[match.end() :].lower())[:NEGATION_REACH]
+            word = next((w for w in following if w not in FILLER and not w.endswith("ly")), "")
             if word and STEM.stemWord(word) in stems:
                 return f"negation of {word!r} dropped"
     source = set(_LOWER_WORD.findall(passage.lower()))
     for word in set(said):
         for prefix in _NEGATING_PREFIXES:
-            if len(word) >= 5 and prefix + word in source and prefix + word not in said:
+            if (
+                len(word) >= PREFIXED_LETTERS
+                and prefix + word in source
+                and prefix + word not in said
+            ):
                 return f"{word} / {prefix}{word}"
             bare = word.removeprefix(prefix)
-            if bare != word and len(bare) >= 5 and bare in source and word not in source:
+            if (
+                bare != word
+                and len(bare) >= PREFIXED_LETTERS
+                and bare in source
+                and word not in source
+            ):
                 return f"{word} / {bare}"
     return None
 
@@ -214,11 +188,11 @@ def _alike(old: str, new: str) -> bool:
     """Two different words spelled alike, neither a form of the other ("Russia" and
     "Russian" are kin; a negating prefix is the polarity check's; short words such as
     "could" and "would" are left to the judge)."""
-    if min(len(old), len(new)) < 6 or STEM.stemWord(old) == STEM.stemWord(new):
+    if min(len(old), len(new)) < LOOKALIKE_LETTERS or STEM.stemWord(old) == STEM.stemWord(new):
         return False
     if old.startswith(new) or new.startswith(old) or old.endswith(new) or new.endswith(old):
         return False
-    return difflib.SequenceMatcher(None, old, new).ratio() >= 0.75
+    return difflib.SequenceMatcher(None, old, new).ratio() >= LOOKALIKE_RATIO
 
 
 def _normal(text: str) -> str:

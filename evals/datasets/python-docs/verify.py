@@ -154,9 +154,7 @@ def main() -> int:
     failing = {f.split(":")[0] for f in failures}
     for f in failures:
         print("FAIL", f)
-    print(
-        f"{len(rows) - len(failing)} rows ok, {len(failing)} rows failing"
-    )
+    print(f"{len(rows) - len(failing)} rows ok, {len(failing)} rows failing")
     return 1 if failures else 0
 
 

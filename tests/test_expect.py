@@ -32,3 +32,12 @@ def test_gives_kind():
     assert not gives_kind("How old is Markov?", "One possibility is that he is a pundit.")
     assert not gives_kind("What percentage is held?", "Four regions were annexed in 2022.")
     assert gives_kind("Who is he?", "Anything at all.")
+
+
+def test_when_opening_a_condition_asks_for_no_time():
+    from rag.answer.expect import expected_kind
+
+    assert expected_kind("When I set FLASK_DEBUG, what value does app.debug get?") is None
+    assert expected_kind("When using click, how do I add an option?") is None
+    assert expected_kind("When did Putin meet Witkoff?") == "a date or time"
+    assert expected_kind("Since when?") == "a date or time"

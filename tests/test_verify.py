@@ -323,3 +323,11 @@ def test_only_the_cited_passages_that_state_a_sentence_are_kept():
         0.6,
     )
     assert sentences[0].supported and [c.quote for c in citations] == [texts[0]]
+
+
+def test_a_negation_the_passage_states_with_a_word_such_as_dropped_is_no_clash():
+    from rag.verify.verifier import polarity_clash
+
+    passage = "Support for Python 2.7 was dropped in version 2.28.0."
+    assert polarity_clash("Python 2.7 is no longer supported from version 2.28.0.", passage) is None
+    assert polarity_clash("Markov is not an analyst.", "Markov is an analyst.") == "negation added"

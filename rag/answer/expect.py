@@ -9,7 +9,14 @@ every other question passes unchecked.
 
 import re
 
-from rag.text.lexicon import MAGNITUDES, MULTIPLES, NUMBER_WORDS, VAGUE_COUNTS, either
+from rag.text.lexicon import (
+    CLAUSE_SUBJECTS,
+    MAGNITUDES,
+    MULTIPLES,
+    NUMBER_WORDS,
+    VAGUE_COUNTS,
+    either,
+)
 
 _LEAD = r"^\W*(?:(?:and|so|but|then|also)\s+)?(?:(?:in|on|by|at|since|until|from|during)\s+)?"
 _PERIODS = r"year|date|day|month|century|decade"
@@ -40,7 +47,9 @@ _KINDS = (
     ),
     (
         "a date or time",
-        re.compile(rf"{_LEAD}(?:when\b|(?:what|which)\s+(?:{_PERIODS})\b)"),
+        re.compile(
+            rf"{_LEAD}(?:when\b(?!\s+(?:{either(CLAUSE_SUBJECTS)})\b)|(?:what|which)\s+(?:{_PERIODS})\b)"
+        ),
         re.compile(rf"\d|\b(?:{_TIME_WORDS})\b"),
     ),
     (

@@ -135,6 +135,22 @@ FILLER = frozenset(
     | {"so", *THIS_THAT, "very", "much", "more", "all", "exactly", "entirely", "quite"}
     | {"also"}
 )
+# Words that state an absence or an end without a "not" ("support was dropped"): a
+# claim that says "no longer supported" does not add a negation the passage lacks
+# (rag/verify/verifier.py; found on changelogs, where "dropped" is the usual word).
+NEGATING_WORDS = (
+    "drop", "dropped", "remove", "removed", "deprecate", "deprecated", "discontinued",
+    "stop", "stopped", "cease", "ceased", "end", "ended", "lack", "lacks", "lacked",
+    "fail", "fails", "failed", "unsupported", "disabled", "excluded", "forbidden",
+    "prohibited", "refuse", "refused", "reject", "rejected", "deny", "denied",
+    "absent", "missing", "omitted", "ignored", "unable", "unavailable", "obsolete",
+)  # fmt: skip
+# A clause that opens a question with "when" and a subject states a condition, not a
+# time asked for ("When I set FLASK_DEBUG, what value ...?"): rag/answer/expect.py.
+CLAUSE_SUBJECTS = (
+    *(person[0] for person in PERSONS), *ARTICLES, "this", "that", "these", "those",
+    "my", "your", "our", "their", "its", "his", "her", "using", "calling", "running",
+)  # fmt: skip
 # Words between two names that say nothing about who did what: rag/verify/roles.py.
 LINKING = frozenset(
     {*ARTICLES, "to", "of", "in", "on", "at", "for", "by", *THIS_THAT, "is", "was", "were"}

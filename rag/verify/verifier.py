@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from rag import prompts
-from rag.text.lexicon import FILLER, MULTIPLES, NUMBER_WORDS
+from rag.text.lexicon import FILLER, MULTIPLES, NEGATING_WORDS, NUMBER_WORDS, either
 from rag.text.names import STEM, names
 from rag.text.overlap import support
 from rag.text.sentences import flat, sentence_spans
@@ -116,6 +116,7 @@ _NEGATION = re.compile(
     r"\b(?:not|never|no|none|nobody|nothing|neither|nor|cannot|without)\b|n[’']t\b", re.I
 )
 _CONTRAST = re.compile(r"\b(?:rather\s+than|instead\s+of)\b", re.I)  # negates, claim side
+_NEGATING = re.compile(rf"\b(?:{either(NEGATING_WORDS)})\b", re.I)
 _ANSWER_WORD = re.compile(
     r"^\W*(?:yes|no)(?:\s*[,.:;—–-]\s*|\W*$)", re.I
 )  # "No, ..." answers a question
@@ -127,7 +128,8 @@ def polarity_clash(claim: str, passage: str) -> str | None:
     """Why the claim says the opposite of the passage, when a word shows it.
 
     - a negation ("not", "never", "no", "n't"...) in a claim whose passage negates
-      nothing (a leading "Yes," or "No," that answers the question does not count);
+      nothing, not even with a word such as "dropped" or "removed" (a leading "Yes,"
+      or "No," that answers the question does not count);
     - a passage that negates a word ("doesn't keep a plan") the claim affirms ("does
       keep a plan") with no negation of its own;
     - a word whose negated form the passage uses instead ("reasonable" for
@@ -135,7 +137,7 @@ def polarity_clash(claim: str, passage: str) -> str | None:
     """
     body = _ANSWER_WORD.sub("", claim)
     said = _LOWER_WORD.findall(claim.lower())
-    if _NEGATION.search(body) and not _NEGATION.search(passage):
+    if _NEGATION.search(body) and not _NEGATION.search(passage) and not _NEGATING.search(passage):
         return "negation added"
     if not _NEGATION.search(body) and not _CONTRAST.search(body):
         stems = {STEM.stemWord(w) for w in said}

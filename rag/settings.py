@@ -143,6 +143,13 @@ class Settings:
         "s and held the gold answer for all but 2 of 150 squad2-open questions that 6 held "
         "(docs/how-answers-work.md)",
     )
+    context_neighbours: int = _setting(
+        0,
+        "answer",
+        "RAG_CONTEXT_NEIGHBOURS",
+        "Sentences after each context sentence (in its chunk) that the model reads with it: "
+        "technical answers often sit in the sentence after the one that matches.",
+    )
     answerable_threshold: float = _setting(
         0.45,
         "answer",

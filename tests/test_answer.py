@@ -129,3 +129,26 @@ def test_cli_ask_json(tmp_path):
         "usage",
     }
     assert data["citations"] and not data["abstained"]
+
+
+def test_a_context_sentence_can_bring_the_sentences_after_it():
+    from rag.answer.evidence import with_neighbours
+    from rag.index.retrieve import Passage
+
+    text = "Set a timeout. Use the timeout parameter: 5 seconds. Unrelated. Last one."
+    chunk = Passage(1, 1.0, "doc.rst", "Doc", 100, 100 + len(text), None, text, "c1")
+
+    def unit(sentence: str) -> Passage:
+        start = 100 + text.index(sentence)
+        return Passage(1, 1.0, "doc.rst", "Doc", start, start + len(sentence), None, sentence, "c1")
+
+    first, third = unit("Set a timeout."), unit("Unrelated.")
+    got = with_neighbours(
+        [first, unit("Use the timeout parameter: 5 seconds."), third], {"c1": chunk}, 1
+    )
+    assert [g.text for g in got] == [
+        "Set a timeout. Use the timeout parameter: 5 seconds.",  # the second is inside it
+        "Unrelated. Last one.",
+    ]
+    assert all(text[g.start - 100 : g.end - 100] == g.text for g in got)  # exact spans
+    assert with_neighbours([first], {}, 1) == [first]  # no chunk: the sentence alone

@@ -143,6 +143,7 @@ class Answerer:
             s.top_k,
             s.context_passages,
             s.context_sentences,
+            s.context_neighbours,
         )
         clock.mark("retrieve")
         asked = written.asked(self.llm)

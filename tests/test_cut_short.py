@@ -25,6 +25,7 @@ import json
 import os
 import random
 import re
+import select
 import signal
 import socket
 import sys
@@ -164,8 +165,8 @@ def _abandon(stream) -> None:
 class _Reply:
     """One streamed reply: its text, the events written so far, how it ended."""
 
-    def __init__(self, text: str, stall: bool) -> None:
-        self.text, self.stall = text, stall
+    def __init__(self, text: str, stall: bool, hold: int | None = None) -> None:
+        self.text, self.stall, self.hold = text, stall, hold
         self.sent = 0
         self.outcome: str | None = None  # "done", or "cut" when the client left first
 
@@ -173,19 +174,31 @@ class _Reply:
 class _Pieces:
     """The handler's socket writer, counting the events sent and stalling when told."""
 
-    def __init__(self, raw, model: "FakeModel", reply: _Reply) -> None:
-        self._raw, self._model, self._reply = raw, model, reply
+    def __init__(self, raw, model: "FakeModel", reply: _Reply, sock) -> None:
+        self._raw, self._model, self._reply, self._sock = raw, model, reply, sock
 
     def write(self, data: bytes) -> int:
         if data.startswith(b"data: {"):
             if self._reply.stall and self._reply.sent >= self._model.stall_after:
                 self._model.stalled += 1
                 self._model.release.wait(60)  # far past the client's timeout
+            if self._reply.sent == self._reply.hold:  # mid-stream until the client leaves
+                _wait_for_close(self._sock, 60)
+                raise BrokenPipeError("the client closed the stream")
             self._reply.sent += 1
         return self._raw.write(data)
 
     def __getattr__(self, name: str):
         return getattr(self._raw, name)
+
+
+def _wait_for_close(sock, timeout: float) -> None:
+    """Block until the peer has closed ``sock`` (it reads as end of file), or timeout."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        readable, _, _ = select.select([sock], [], [], 0.05)
+        if readable and not sock.recv(1, socket.MSG_PEEK):
+            return
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
@@ -195,10 +208,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def do_POST(self):  # noqa: N802
         m = self.model
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        reply = _Reply(_reply(body["messages"][-1]["content"]), m.stall)
+        reply = _Reply(_reply(body["messages"][-1]["content"]), m.stall, m.hold)
         with m.lock:
             m.replies.append(reply)
-        self.wfile = _Pieces(self.wfile, m, reply)
+        self.wfile = _Pieces(self.wfile, m, reply, self.connection)
         try:
             write_chat_stream(self, reply.text, step=m.step, delay=m.delay)
             reply.outcome = "done"
@@ -227,6 +240,7 @@ class FakeModel:
     def __init__(self, step: int = 4, delay: float = 0.003, stall_after: int = 3) -> None:
         self.step, self.delay, self.stall_after = step, delay, stall_after
         self.stall = False  # replies from now on: stall_after pieces, then silence
+        self.hold: int | None = None  # replies from now on: this many pieces, then wait
         self.stalled = 0
         self.release = threading.Event()
         self.lock = threading.Lock()
@@ -606,11 +620,13 @@ def test_ctrl_c_while_rag_chat_streams_then_it_answers_and_exits(store, watchdog
         child.expect("you> ")
         for _ in range(n):
             requests = model.requests
+            # The reply waits after a random number of pieces until the client leaves,
+            # so that every Ctrl-C lands mid-stream whatever the machine's load.
+            model.hold = at = rng.randint(1, 20)
             child.sendline(QUESTION)
             _until(
                 lambda r=requests: model.requests > r, 30, "the question never reached the model"
             )
-            at = rng.randint(0, model.pieces() - 10)  # pieces sent before the Ctrl-C
             _until(lambda k=at: model.last.sent >= k, 30, "the reply stopped streaming")
             child.sendintr()
             child.expect("you> ")
@@ -618,6 +634,7 @@ def test_ctrl_c_while_rag_chat_streams_then_it_answers_and_exits(store, watchdog
             _until(model.idle, 5, "the interrupted reply was not closed")
             cut += model.last.outcome == "cut"
             assert child.isalive()
+        model.hold = None
         child.sendline(QUESTION)
         child.expect("you> ")
         shown = child.before

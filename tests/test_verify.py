@@ -331,3 +331,11 @@ def test_a_negation_the_passage_states_with_a_word_such_as_dropped_is_no_clash()
     passage = "Support for Python 2.7 was dropped in version 2.28.0."
     assert polarity_clash("Python 2.7 is no longer supported from version 2.28.0.", passage) is None
     assert polarity_clash("Markov is not an analyst.", "Markov is an analyst.") == "negation added"
+
+
+def test_a_number_that_is_part_of_a_name_is_no_new_number():
+    from rag.verify.verifier import numbers
+
+    assert numbers("You have 30 days to become compliant with MPL-2.0.") == {30.0}
+    assert numbers("Files are read as UTF-8 since version 2.28.0.") == {2.0, 28.0, 0.0}
+    assert numbers("It costs two dollars, 1,500 in all.") == {2.0, 1500.0}

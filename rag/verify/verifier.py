@@ -62,6 +62,9 @@ from rag.verify.roles import dropped_subject, role_swap, speaker_as_actor
 # Not "one": "the one best placed", "one possibility" state no count.
 _WORD_NUMBERS = {word: n for word, n in (NUMBER_WORDS | MULTIPLES).items() if n != 1}
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*|\b(?:" + "|".join(_WORD_NUMBERS) + r")\b", re.IGNORECASE)
+# A number glued to a word ("MPL-2.0", "UTF-8", "sha256") is part of a name, which the
+# names check reads; a licence's version in the question had failed true answers here.
+_GLUED = re.compile(r"\b[A-Za-z]+-?\d+(?:[.,]\d+)*")
 _NORMAL = re.compile(r"[^\w]+")
 _LETTERS = re.compile(r"[A-Za-z]+")
 _WORD = re.compile(r"[\w’'.-]*\w")
@@ -71,7 +74,7 @@ def numbers(text: str) -> set[float]:
     """The numbers a text states, digits and words alike ("2,000" and "two thousand"
     are not merged: each word counts on its own, which is strict but never lenient)."""
     found: set[float] = set()
-    for token in _NUMBER.findall(text):
+    for token in _NUMBER.findall(_GLUED.sub(" ", text)):
         word = _WORD_NUMBERS.get(token.lower())
         if word is not None:
             found.add(float(word))

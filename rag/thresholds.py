@@ -116,3 +116,9 @@ REWRITE_TOKENS = 60
 # rag/answer/choose.py: a sentence this share of whose content words an earlier one said
 # is a repeat. Not tuned: a design choice.
 REPEAT_SHARE = 0.8
+# rag/answer/pipeline.py: the closest passages an abstention lists, as not answering;
+# rag/answer/summary.py: sentences a summary quotes unless the question asks for more;
+# rag/answer/chat.py: earlier turns the follow-up rewrite reads. Not tuned: design choices.
+RELATED = 2
+SUMMARY_SENTENCES = 3
+CHAT_TURNS = 4

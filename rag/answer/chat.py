@@ -10,7 +10,7 @@ from rag.answer.route import route
 from rag.models.llm import LLMError
 from rag.text.lexicon import DEMONSTRATIVES, THIRD_PERSON, either
 from rag.text.names import names
-from rag.thresholds import REWRITE_TOKENS, SHORT_QUESTION_WORDS
+from rag.thresholds import CHAT_TURNS, REWRITE_TOKENS, SHORT_QUESTION_WORDS
 
 # Words that point back to the question before: any third-person form, any demonstrative.
 _POINTERS = either([*(form for person in THIRD_PERSON for form in person), *DEMONSTRATIVES])
@@ -42,7 +42,7 @@ def needs_context(question: str) -> bool:
 class ChatSession:
     """Ask questions in turn; each answer can lean on the ones before it."""
 
-    def __init__(self, answerer: Answerer, max_turns: int = 4) -> None:
+    def __init__(self, answerer: Answerer, max_turns: int = CHAT_TURNS) -> None:
         self.answerer = answerer
         self.max_turns = max_turns
         self.history: list[tuple[str, str]] = []  # (question, answer)

@@ -21,11 +21,10 @@ from rag.answer.route import route
 from rag.index.retrieve import Passage, Retriever
 from rag.models.llm import ChatLLM
 from rag.settings import Settings
+from rag.thresholds import RELATED
 from rag.verify import cite
 from rag.verify.cite import Citation, Sentence
 from rag.verify.verifier import Verifier
-
-RELATED = 2  # closest sentences listed (as not answering) when the answer abstains
 
 
 @dataclass

@@ -38,7 +38,7 @@ from rag.text.lexicon import (
 from rag.text.names import starters
 from rag.text.overlap import content_terms
 from rag.text.sentences import sentence_spans
-from rag.thresholds import MAX_SENTENCES, PEOPLE_LISTED, PROSE_WORDS, REDUNDANCY
+from rag.thresholds import MAX_SENTENCES, PEOPLE_LISTED, PROSE_WORDS, REDUNDANCY, SUMMARY_SENTENCES
 
 # Words that say what kind of answer is wanted, not what it is about.
 _ASK_WORDS = content_terms(
@@ -247,7 +247,7 @@ def write(
         listed = [f"{name} [{where[s.start]}]" for name, s in named]
         raw = prompts.render("people", names=_series(listed))
         return Candidate("people", raw, context, composed=True)
-    n = wanted_count(question, 3)
+    n = wanted_count(question, SUMMARY_SENTENCES)
     return quoted(representative(question, document, embed, n), "summary", composed=True)
 
 

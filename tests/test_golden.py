@@ -1,17 +1,17 @@
-"""Today's behaviour, locked: the model-free golden outputs (see evals/golden.py) are
+"""Today's behaviour, locked: the model-free golden outputs (see tests/golden_outputs.py) are
 produced again and must be identical, so that moving code changes nothing it should not."""
 
 import json
 
 import pytest
 
-from rag_evals import golden
+from tests import golden_outputs as golden
 
 
 def _stored(name: str) -> object:
     path = golden.GOLDEN / f"{name}.json"
     if not path.is_file():
-        pytest.fail(f"{path} is missing: run `python -m rag_evals.golden write`")
+        pytest.fail(f"{path} is missing: run `python -m tests.golden_outputs write`")
     return json.loads(path.read_text(encoding="utf-8"))
 
 

@@ -1,6 +1,7 @@
 """Golden outputs that lock today's behaviour while the code is moved (issue 26).
 
-``python -m rag_evals.golden write [--model]`` records, ``check [--model]`` compares:
+``python -m tests.golden_outputs write [--model]`` (from the checkout) records, and
+``check [--model]`` compares:
 
 - ``sentences``: the sentence spans of every sample document (the seed, the eval sets'
   documents, squad2-open's when ``../shared`` is beside the checkout);

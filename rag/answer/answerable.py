@@ -27,9 +27,8 @@ from rag.text.sentences import flat
 from rag.verify.verifier import Judge
 
 
-def p_answers(question: str, context: list[Passage], judge: Judge | None) -> float:
+def p_answers(question: str, context: list[Passage], judge: Judge) -> float:
     """The judge's p(the context answers the question), asked in the answer's own prompt."""
-    assert judge is not None
     (_, system), (_, user) = messages(question, context, task="answerable")
     return judge.p_yes(system, user)
 

@@ -27,6 +27,10 @@ class Evidence:
     confidence: float  # best cosine of a passage or sentence with the question
     context: list[Passage]  # the sentences a writer reads, numbered in its prompt
 
+    def best(self, n: int) -> list[Passage]:
+        """The ``n`` best sentences, as the quoting writers quote them."""
+        return [unit for unit, _ in self.ranked[:n]]
+
     def before(self, unit: Passage) -> str:
         """The text of the chunk ``unit`` was taken from, before it (who "he" is)."""
         chunk = self.chunks.get(unit.chunk_id)

@@ -173,7 +173,7 @@ class Answerer:
     def _write(self, evidence: Evidence, usage: dict) -> Generator[str, None, Candidate]:
         """The model's candidate, or without a model the best sentences quoted."""
         s = self.settings
-        best = [unit for unit, _ in evidence.ranked[: s.extract_sentences]]
+        best = evidence.best(s.extract_sentences)
         if self.llm is None:
             return quoted(best, "quotes")
         return (
@@ -223,7 +223,7 @@ class Answerer:
             # quote the best sentences instead, and say so.
             verified, keep, note = self._fallback(question, evidence, verified.candidate.llm)
         else:
-            keep, note = keep, choose.left_out(note, keep)
+            note = choose.left_out(note, keep)
         keep, note = choose.kind_given(question, verified.sentences, keep, note)
         return Outcome(
             verified,
@@ -239,7 +239,7 @@ class Answerer:
     ) -> tuple[Verified, list[bool], str | None]:
         """The best sentences quoted, each screened on its own by the judge, verified."""
         s = self.settings
-        units = [unit for unit, _ in evidence.ranked[: s.extract_sentences]]
+        units = evidence.best(s.extract_sentences)
         kept = answerable.screen(question, units, self.verifier.judge, s.quote_threshold)
         not_answered = prompts.load("not_answered")
         if not kept:  # none answers: abstain, listing them as the closest passages

@@ -129,29 +129,22 @@ class Settings:
         " on the seed set (no answerable question below it, 7 of 15 unanswerable ones)",
     )
     context_passages: int = _setting(
-        4,
+        5,
         "answer",
         "RAG_CONTEXT_PASSAGES",
         "Retrieved passages whose sentences are candidates for the model's context.",
+        chosen_on="leave-one-set-out with RAG_CONTEXT_TOKENS over six sets (3, 4 or 5): every "
+        "fold picked 5 (docs/how-answers-work.md)",
     )
-    context_sentences: int = _setting(
-        4,
+    context_tokens: int = _setting(
+        150,
         "answer",
-        "RAG_CONTEXT_SENTENCES",
-        "Best sentences given to the model. Reading them is most of an answer's time on a CPU.",
-        chosen_on="the seed set and squad2-open: 4 instead of 6 cut the seed set's p50 by about 2 "
-        "s and held the gold answer for all but 2 of 150 squad2-open questions that 6 held "
-        "(docs/how-answers-work.md)",
-    )
-    context_neighbours: int = _setting(
-        0,
-        "answer",
-        "RAG_CONTEXT_NEIGHBOURS",
-        "Sentences after each context sentence (in its chunk) that the model reads with it: "
-        "technical answers often sit in the sentence after the one that matches.",
-        chosen_on="0 for now: 1 puts the gold answer in the context more often on seed, "
-        "squad2-open and pallets-docs, but lowered the seed set's abstention F1 below its "
-        "0.84 floor (docs/results.md, outside sets)",
+        "RAG_CONTEXT_TOKENS",
+        "Tokens of best sentences given to the model (the best one always). Reading them is "
+        "most of an answer's time on a CPU.",
+        chosen_on="cost: about what four sentences of the seed article were (163 tokens); 175 "
+        "and 200 hold the gold answer a little more often on the documentation sets, for "
+        "about 0.4 s more per 25 tokens (docs/how-answers-work.md)",
     )
     answerable_threshold: float = _setting(
         0.45,

@@ -86,6 +86,12 @@ CANDIDATES = 40
 # probe sentences, or it is refused. Not tuned: a design choice, between per-tensor int8
 # (0.935) and per-channel (0.994, the build made).
 MIN_PROBE_COSINE = 0.98
+# rag/answer/evidence.py: the weight of a sentence's window (it and its neighbours) in its
+# rank, against the sentence alone. Chosen leave-one-set-out over seed, squad2-open,
+# pallets-docs, python-docs, pdf-manual and licenses (0.3, 0.5, 0.7, and the window's
+# share of question words 0 or 0.5, with RAG_CONTEXT_TOKENS 150): every fold picked 0.5
+# for both, so one number serves (docs/how-answers-work.md, "What the model reads").
+WINDOW_SHARE = 0.5
 
 # ---------------------------------------------------------------- writers (rag/answer/)
 

@@ -131,24 +131,34 @@ def test_cli_ask_json(tmp_path):
     assert data["citations"] and not data["abstained"]
 
 
-def test_a_context_sentence_can_bring_the_sentences_after_it():
-    from rag.answer.evidence import with_neighbours
+def test_a_sentence_ranks_with_its_window():
+    import numpy as np
+
+    from rag.answer.evidence import rank_sentences
     from rag.index.retrieve import Passage
 
-    text = "Set a timeout. Use the timeout parameter: 5 seconds. Unrelated. Last one."
+    text = "Timeouts matter. Pass 5 to it. Unrelated words here. More unrelated words."
     chunk = Passage(1, 1.0, "doc.rst", "Doc", 100, 100 + len(text), None, text, "c1")
 
-    def unit(sentence: str) -> Passage:
-        start = 100 + text.index(sentence)
-        return Passage(1, 1.0, "doc.rst", "Doc", start, start + len(sentence), None, sentence, "c1")
+    def embed(texts: list[str]) -> np.ndarray:  # one direction for "timeout", one for the rest
+        return np.array([[1.0, 0.0] if "timeout" in t.lower() else [0.0, 1.0] for t in texts])
 
-    first, third = unit("Set a timeout."), unit("Unrelated.")
-    got = with_neighbours(
-        [first, unit("Use the timeout parameter: 5 seconds."), third], {"c1": chunk}, 1
-    )
-    assert [g.text for g in got] == [
-        "Set a timeout. Use the timeout parameter: 5 seconds.",  # the second is inside it
-        "Unrelated. Last one.",
-    ]
-    assert all(text[g.start - 100 : g.end - 100] == g.text for g in got)  # exact spans
-    assert with_neighbours([first], {}, 1) == [first]  # no chunk: the sentence alone
+    ranked = rank_sentences("Timeout?", [chunk], embed)
+    assert [u.text for u, _ in ranked[:2]] == ["Timeouts matter.", "Pass 5 to it."]
+    assert [cosine for _, cosine in ranked[:2]] == [1.0, 0.0]  # the sentence's own cosine
+    assert all(text[u.start - 100 : u.end - 100] == u.text for u, _ in ranked)  # exact spans
+
+
+def test_the_context_is_the_best_sentences_that_fit_the_token_budget():
+    from rag.answer.evidence import within
+    from rag.index.retrieve import Passage
+    from rag.ingest.chunk import count_tokens
+
+    def unit(text: str) -> tuple[Passage, float]:
+        return Passage(1, 1.0, "d.txt", "D", 0, len(text), None, text, "c"), 0.5
+
+    long, short, other = "word " * 40, "A short one.", "Another short one."
+    ranked = [unit(short), unit(long), unit(other)]
+    budget = count_tokens(short) + count_tokens(other)
+    assert [u.text for u in within(ranked, budget)] == [short, other]  # the long one is passed
+    assert [u.text for u in within([unit(long), unit(short)], 5)] == [long]  # the best always

@@ -1,8 +1,11 @@
 """The evidence for a question: the retrieved passages, their sentences best first, and
-the few sentences a writer reads.
+the sentences a writer reads.
 
 The model sees the best sentences, not whole chunks: a small model reads a short,
-focused context better, its first token comes sooner, and quotes are exact.
+focused context better, its first token comes sooner, and quotes are exact. How many is
+a token budget, not a count: a sentence of a manual is a third as long as one of a news
+article, and four of them missed the answer on documentation that eight found
+(docs/how-answers-work.md, "What the model reads").
 """
 
 from collections.abc import Callable
@@ -12,8 +15,10 @@ import numpy as np
 
 from rag.answer.guard import addresses_assistant
 from rag.index.retrieve import Passage, Retriever
+from rag.ingest.chunk import count_tokens
 from rag.text.overlap import content_terms
 from rag.text.sentences import sentence_spans
+from rag.thresholds import WINDOW_SHARE
 
 Embed = Callable[[list[str]], np.ndarray]  # texts -> unit vectors (rows)
 
@@ -53,8 +58,7 @@ def gather(
     embed: Embed,
     top_k: int,
     passages_read: int,
-    sentences_read: int,
-    neighbours: int = 0,
+    context_tokens: int,
 ) -> Evidence:
     """The passages for ``search_query``, their sentences ranked against ``question``."""
     passages, best_passage = retriever.retrieve(search_query, top_k)
@@ -63,32 +67,22 @@ def gather(
     # X, and a sentence can stand out in a passage about other things: either counts.
     confidence = max([best_passage] + [cosine for _, cosine in ranked])
     chunks = {p.chunk_id: p for p in passages}
-    context = [unit for unit, _ in ranked[:sentences_read]]
-    if neighbours:
-        context = with_neighbours(context, chunks, neighbours)
+    context = within(ranked, context_tokens)
     return Evidence(question, ranked, chunks, confidence, context)
 
 
-def with_neighbours(units: list[Passage], chunks: dict[str, Passage], n: int) -> list[Passage]:
-    """Each sentence with the ``n`` sentences that follow it in its chunk, as one span.
-
-    In technical text the answer often sits in the sentence after the one that matches
-    the question ("Set a timeout. Use the timeout parameter: ..."), which ranks lower
-    on its own. Spans that overlap an earlier one are left out."""
+def within(ranked: list[tuple[Passage, float]], budget: int) -> list[Passage]:
+    """The best sentences, in rank order, that fit in ``budget`` tokens together; one
+    that does not fit is passed over for shorter ones after it. The best sentence is
+    always read, however long."""
     out: list[Passage] = []
-    for unit in units:
-        chunk = chunks.get(unit.chunk_id)
-        if chunk is not None:
-            spans = [(chunk.start + a, chunk.start + b) for a, b in sentence_spans(chunk.text)]
-            after = [e for s, e in spans if s >= unit.end][:n]
-            if after:
-                end = after[-1]
-                text = chunk.text[unit.start - chunk.start : end - chunk.start]
-                unit = replace(unit, end=end, text=text)
-        if not any(
-            u.source == unit.source and u.start < unit.end and unit.start < u.end for u in out
-        ):
-            out.append(unit)
+    used = 0
+    for unit, _ in ranked:
+        tokens = count_tokens(unit.text)
+        if out and used + tokens > budget:
+            continue
+        out.append(unit)
+        used += tokens
     return out
 
 
@@ -97,26 +91,40 @@ def rank_sentences(
 ) -> list[tuple[Passage, float]]:
     """Each sentence of the passages as its own Passage, best first, with its cosine.
 
-    Sentences are ranked by cosine similarity with the question plus the share of the
-    question's content words they contain (a definition names its subject in full).
-    A sentence repeated by overlapping chunks counts once; one that addresses the
-    assistant is left out (rag/answer/guard.py).
+    A sentence is scored with its window (itself and the sentences either side of it in
+    its passage): the mean of the two cosine similarities with the question plus the
+    mean share of the question's content words they hold. In a manual the sentence
+    that answers ("Use the timeout parameter.") often names the topic less than the one
+    before it. A sentence repeated by overlapping chunks counts once; one that addresses
+    the assistant is left out (rag/answer/guard.py). The cosine returned is the
+    sentence's own, which the gate reads.
     """
-    units: dict[tuple[str, int], Passage] = {}
+    units: dict[tuple[str, int], tuple[Passage, str]] = {}
     for p in passages:
-        for a, b in sentence_spans(p.text):
+        spans = sentence_spans(p.text)
+        for i, (a, b) in enumerate(spans):
             key = (p.source, p.start + a)
             if key not in units and not addresses_assistant(p.text[a:b]):
-                units[key] = replace(p, start=p.start + a, end=p.start + b, text=p.text[a:b])
+                window = p.text[spans[max(i - 1, 0)][0] : spans[min(i + 1, len(spans) - 1)][1]]
+                unit = replace(p, start=p.start + a, end=p.start + b, text=p.text[a:b])
+                units[key] = (unit, window)
     if not units:
         return []
-    candidates = list(units.values())
-    vectors = embed([question] + [u.text for u in candidates])
-    cosine = vectors[1:] @ vectors[0]
+    candidates = [unit for unit, _ in units.values()]
+    windows = [window for _, window in units.values()]
+    vectors = embed([question] + [u.text for u in candidates] + windows)
+    n = len(candidates)
+    cosine = vectors[1 : n + 1] @ vectors[0]
+    window_cosine = vectors[n + 1 :] @ vectors[0]
     terms = content_terms(question)
+
+    def share(text: str) -> float:
+        return len(terms & content_terms(text)) / max(len(terms), 1)
+
     scores = [
-        c + len(terms & content_terms(u.text)) / max(len(terms), 1)
-        for c, u in zip(cosine, candidates, strict=True)
+        (1 - WINDOW_SHARE) * (cosine[j] + share(candidates[j].text))
+        + WINDOW_SHARE * (window_cosine[j] + share(windows[j]))
+        for j in range(n)
     ]
-    order = sorted(range(len(candidates)), key=lambda j: -scores[j])
+    order = sorted(range(n), key=lambda j: -scores[j])
     return [(candidates[j], float(cosine[j])) for j in order]

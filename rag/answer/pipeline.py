@@ -141,8 +141,7 @@ class Answerer:
             self.embed,
             s.top_k,
             s.context_passages,
-            s.context_sentences,
-            s.context_neighbours,
+            s.context_tokens,
         )
         clock.mark("retrieve")
         asked = written.asked(self.llm)

@@ -19,6 +19,14 @@ from rag.answer.expect import expected_kind, gives_kind
         ("What happened when Putin met Witkoff?", None),  # "when" as a conjunction
         ("How much influence does he have?", None),  # degree, not always a number
         ("Where was Markov born?", None),
+        ("By default, how many fields can a form contain?", "a number"),  # after a clause
+        ("If I leave out -w, how many workers run?", "a number"),
+        ("At what cookie header size does Flask warn?", "a number"),
+        ("Since which Click version can a type be a tuple?", "a version"),
+        ("In which Python release was tomllib added?", "a version"),
+        ("Which version of the licence applies, and why?", "a version"),
+        ("If it fails, what then?", None),
+        ("What is a version control system?", None),  # asks what, not which version
     ],
 )
 def test_expected_kind(question, kind):
@@ -32,6 +40,8 @@ def test_gives_kind():
     assert not gives_kind("How old is Markov?", "One possibility is that he is a pundit.")
     assert not gives_kind("What percentage is held?", "Four regions were annexed in 2022.")
     assert gives_kind("Who is he?", "Anything at all.")
+    assert gives_kind("Which version added it?", "New in version 3.11: the walk() method.")
+    assert not gives_kind("Which version added it?", "It was added to pathlib recently.")
 
 
 def test_when_opening_a_condition_asks_for_no_time():

@@ -18,7 +18,12 @@ from rag.text.lexicon import (
     either,
 )
 
-_LEAD = r"^\W*(?:(?:and|so|but|then|also)\s+)?(?:(?:in|on|by|at|since|until|from|during)\s+)?"
+# The question word may follow a clause set off by a comma ("By default, how many ...",
+# "If I leave out -w, how many ...").
+_LEAD = (
+    r"^\W*(?:[^,?]{1,80},\s+)?(?:(?:and|so|but|then|also)\s+)?"
+    r"(?:(?:in|on|by|at|since|until|from|during)\s+)?"
+)
 _PERIODS = r"year|date|day|month|century|decade"
 _AGES = r"decades?|centuries|century"  # a number of years, and a time
 _NUMBER_WORDS = "|".join(
@@ -56,9 +61,17 @@ _KINDS = (
         "a number",
         re.compile(
             _LEAD + r"(?:how\s+(?:many|old|long)\b|what\s+(?:is\s+the\s+)?"
-            r"(?:number|amount|age|population)\b)"
+            r"(?:number|amount|age|population)\b|what\s+(?:[\w-]+\s+){0,3}size\b)"
         ),
         re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b"),
+    ),
+    (
+        "a version",  # "Since which Click version ...?", "In what version was X added?"
+        re.compile(
+            _LEAD + r"(?:what|which)\s+(?:(?!(?:is|are|was|were|a|an)\b)[\w.-]+\s+){0,2}"
+            r"(?:version|release)\b"
+        ),
+        re.compile(r"\d"),
     ),
 )
 
@@ -69,7 +82,8 @@ def _kind(question: str) -> tuple[str, re.Pattern, re.Pattern] | None:
 
 
 def expected_kind(question: str) -> str | None:
-    """``"a number"``, ``"a date or time"``, ``"a percentage or share"``, or None."""
+    """``"a number"``, ``"a date or time"``, ``"a percentage or share"``, ``"a version"``,
+    or None."""
     kind = _kind(question)
     return kind[0] if kind else None
 

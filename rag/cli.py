@@ -14,7 +14,14 @@ import typer
 from rich.console import Console
 from rich.live import Live
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.text import Text
 
 from rag import offline as _offline  # noqa: F401
@@ -119,14 +126,18 @@ def _print_answer(answer: dict) -> None:
         if answer["related"]:
             out.print("[dim]Closest passages (they do not answer the question):[/]")
         for r in answer["related"]:
-            where = f"{Path(r['source']).name}:{r['start']}-{r['end']}"
-            out.print(f"  [dim]- {_safe(where)}[/] {_quoted(r['text'])}")
+            out.print(f"  [dim]- {_safe(_where(r))}[/] {_quoted(r['text'])}")
         return
     out.print(re.sub(r"\\\[(\d+)]", r"[cyan]\\[\1][/]", _safe(answer["answer"])))
     for c in answer["citations"]:
-        where = f"{Path(c['source']).name}:{c['start']}-{c['end']}"
-        where += f" p.{c['page']}" if c["page"] else ""
-        out.print(f"  [cyan]\\[{c['n']}][/] [dim]{_safe(where)}[/] {_quoted(c['quote'])}")
+        out.print(f"  [cyan]\\[{c['n']}][/] [dim]{_safe(_where(c))}[/] {_quoted(c['quote'])}")
+
+
+def _where(item: dict, path: bool = False) -> str:
+    """Where a passage is: file (or its whole ``path``), offsets, page and section."""
+    where = f"{item['source'] if path else Path(item['source']).name}:{item['start']}-{item['end']}"
+    where += f" p.{item['page']}" if item.get("page") else ""
+    return where + (f" › {item['section']}" if item.get("section") else "")
 
 
 def _stream(replies: Iterator[dict]) -> dict | None:
@@ -182,6 +193,8 @@ def ingest_cmd(
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
+        TextColumn("eta"),
+        TimeRemainingColumn(),
         TextColumn("{task.description}"),
         console=err,
         transient=True,
@@ -230,8 +243,7 @@ def search_cmd(
     if not passages:
         out.print("no passages found (is the store empty? run `rag ingest PATH`)")
     for p in passages:
-        where = f"{_safe(p['source'])}:{p['start']}-{p['end']}"
-        where += f" p.{p['page']}" if p["page"] else ""
+        where = _safe(_where(p, path=True))
         out.print(f"[bold]{p['rank']}.[/] [dim]{p['score']:.3f}[/] [cyan]{where}[/]")
         out.print(_safe(p["text"]), highlight=False)
         out.print()

@@ -93,6 +93,13 @@ MIN_PROBE_COSINE = 0.98
 # for both, so one number serves (docs/how-answers-work.md, "What the model reads").
 WINDOW_SHARE = 0.5
 
+# rag/ingest/ocr.py: a scanned page is rendered at this resolution for OCR (what scanners
+# and the scans of the OCR benchmark use), and a gap between two lines wider than this
+# many line heights starts a new paragraph. Not tuned: design choices
+# (docs/documents.md has the error rate they give).
+OCR_DPI = 200
+OCR_PARAGRAPH_GAP = 0.8
+
 # ---------------------------------------------------------------- writers (rag/answer/)
 
 # rag/answer/route.py: words that may name which document between "what is" and "about"

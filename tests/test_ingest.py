@@ -162,6 +162,7 @@ def test_each_format_answers_with_exact_quotes(formats_assistant, name):
     assert first.source == str((folder / name).resolve())
     assert load(Path(first.source)).text[first.start : first.end] == first.quote
     assert FACTS[name][2].replace("**", "") in first.quote
+    assert first.section == FACTS[name][1]  # the heading it sits under, not the title
 
 
 @pytest.fixture(scope="module")

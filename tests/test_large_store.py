@@ -18,7 +18,7 @@ def test_whole_collection_reads_past_the_sql_variable_limit(tmp_path) -> None:
     batch = []
     for f in range(3):
         n = CHUNKS // 3
-        chunks = [(i * 10, i * 10 + 9, None, f"file {f} chunk {i} word{i}") for i in range(n)]
+        chunks = [(i * 10, i * 10 + 9, None, f"file {f} chunk {i} word{i}", []) for i in range(n)]
         record = FileRecord(f"/docs/file{f}.txt", f"sha{f}", n, f"file{f}", n * 10)
         batch.append((record, chunks, rng.random((n, 4), dtype=np.float32)))
     store.replace_files(batch)

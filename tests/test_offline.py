@@ -7,7 +7,8 @@ import textwrap
 
 from tests.conftest import SEEDS
 
-GUARD = textwrap.dedent(
+# Blocks and records every connection that is not to this machine; ``attempts`` lists them.
+NETWORK_GUARD = textwrap.dedent(
     """
     import json, socket, sys
     attempts = []
@@ -31,7 +32,10 @@ GUARD = textwrap.dedent(
             _check(host)
         return real_gai(host, *args, **kwargs)
     socket.getaddrinfo = getaddrinfo
-
+    """
+)
+GUARD = NETWORK_GUARD + textwrap.dedent(
+    """
     import os, tempfile
     for var in ("TIKTOKEN_CACHE_DIR", "NLTK_DATA"):
         os.environ.pop(var, None)

@@ -91,13 +91,15 @@ def rank_sentences(
 ) -> list[tuple[Passage, float]]:
     """Each sentence of the passages as its own Passage, best first, with its cosine.
 
-    A sentence is scored with its window (itself and the sentences either side of it in
-    its passage): the mean of the two cosine similarities with the question plus the
-    mean share of the question's content words they hold. In a manual the sentence
-    that answers ("Use the timeout parameter.") often names the topic less than the one
-    before it. A sentence repeated by overlapping chunks counts once; one that addresses
-    the assistant is left out (rag/answer/guard.py). The cosine returned is the
-    sentence's own, which the gate reads.
+    A sentence is scored with its window (its section's heading path, itself and the
+    sentences either side of it in its passage): the mean of the two cosine similarities
+    with the question plus the mean share of the question's content words they hold. In
+    a manual the sentence that answers ("Use the timeout parameter.") often names the
+    topic less than the one before it, or than the headings above it. A sentence
+    repeated by overlapping chunks counts once; a heading is read in its neighbours'
+    windows but is not a candidate itself (it names a topic, it answers nothing), and one
+    that addresses the assistant is left out (rag/answer/guard.py). The cosine returned
+    is the sentence's own, which the gate reads.
     """
     units: dict[tuple[str, int], tuple[Passage, str]] = {}
     for p in passages:
@@ -107,7 +109,9 @@ def rank_sentences(
             if key not in units and not addresses_assistant(p.text[a:b]):
                 window = p.text[spans[max(i - 1, 0)][0] : spans[min(i + 1, len(spans) - 1)][1]]
                 unit = replace(p, start=p.start + a, end=p.start + b, text=p.text[a:b])
-                units[key] = (unit, window)
+                if not unit.is_heading:
+                    section = unit.section  # the headings above it name its topic
+                    units[key] = (unit, f"{section}: {window}" if section else window)
     if not units:
         return []
     candidates = [unit for unit, _ in units.values()]

@@ -228,7 +228,9 @@ class Answerer:
             verified,
             keep,
             note,
-            verified.candidate.context,
+            # What the model read, even when its answer gave way to quotes: ``passages``
+            # and the eval's gold_in_context are about the model's context.
+            evidence.context if evidence is not None else verified.candidate.context,
             verified.candidate.llm,
             first.sentences,
         )
@@ -307,7 +309,14 @@ def _answer(
         passages=outcome.context,
         answerable=p_answers,
         related=[
-            {"source": p.source, "start": p.start, "end": p.end, "page": p.page, "text": p.text}
+            {
+                "source": p.source,
+                "start": p.start,
+                "end": p.end,
+                "page": p.page,
+                "section": p.section,
+                "text": p.text,
+            }
             for p in (outcome.context[:RELATED] if abstained else [])
         ],
         checked=[

@@ -102,7 +102,9 @@ def _document(source: str, chunks: list[StoredChunk]) -> Document:
             if len(units) >= MAX_SENTENCES:
                 break
             end = c.start + b
-            units[start] = Passage(0, 0.0, source, c.title, start, end, c.page, c.text[a:b], c.id)
+            units[start] = Passage(
+                0, 0.0, source, c.title, start, end, c.page, c.text[a:b], c.id, c.sections
+            )
             # A chunk may start mid-paragraph: what precedes a chunk's first sentence is
             # in the chunk before it (chunks are exact spans of the source), if any.
             before = c.text[:a] if a else _text_before(chunks[i - 1], c.start) if i else ""

@@ -27,11 +27,36 @@ class Passage:
     page: int | None
     text: str
     chunk_id: str
+    sections: tuple[tuple[int, str], ...] = ()  # its chunk's heading paths, by offset
+
+    @property
+    def section(self) -> str:
+        """The heading path of most of this passage ("" before any heading): a chunk may
+        run across a heading, a sentence does not."""
+        bounds = [at for at, _ in self.sections[1:]] + [self.end]
+        covered = [
+            (min(end, self.end) - max(at, self.start), path)
+            for (at, path), end in zip(self.sections, bounds, strict=True)
+        ]
+        return max(covered, key=lambda c: c[0], default=(0, ""))[1]
+
+    @property
+    def is_heading(self) -> bool:
+        """True when this passage is a heading of its document (never an answer)."""
+        words = " ".join(self.text.split()).removesuffix("¶").strip()
+        return any(at == self.start and path.endswith(words) for at, path in self.sections)
 
     def to_dict(self) -> dict:
         data = asdict(self)
         data.pop("chunk_id")
+        data.pop("sections")
+        data["section"] = self.section
         return data
+
+
+def section_at(sections: tuple[tuple[int, str], ...], offset: int) -> str:
+    """The last path that starts at or before ``offset``."""
+    return next((path for at, path in reversed(sections) if at <= offset), "")
 
 
 class KeywordIndex:
@@ -43,7 +68,10 @@ class KeywordIndex:
         self._bm25 = bm25s.BM25()
         if chunks:
             tokens = bm25s.tokenize(
-                [c.text for c in chunks], stopwords="en", stemmer=self._stemmer, show_progress=False
+                [f"{c.headings} {c.text}" for c in chunks],
+                stopwords="en",
+                stemmer=self._stemmer,
+                show_progress=False,
             )
             self._bm25.index(tokens, show_progress=False)
 
@@ -143,6 +171,7 @@ class Retriever:
                 page=chunks[cid].page,
                 text=chunks[cid].text,
                 chunk_id=cid,
+                sections=chunks[cid].sections,
             )
             for i, cid in enumerate(best)
         ]

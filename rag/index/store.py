@@ -9,6 +9,7 @@ leaves a pending mark that makes the next run remove the half-written chunks.
 
 import functools
 import hashlib
+import json
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -44,7 +45,8 @@ class FileRecord:
 
 @dataclass(frozen=True)
 class StoredChunk:
-    """A chunk as stored: its text and where it came from."""
+    """A chunk as stored: its text, where it came from, and the heading path at its
+    start and at each heading inside it (absolute offsets)."""
 
     id: str
     text: str
@@ -53,6 +55,16 @@ class StoredChunk:
     start: int
     end: int
     page: int | None
+    sections: tuple[tuple[int, str], ...] = ()
+
+    @property
+    def headings(self) -> str:
+        """The words of its heading paths, for keyword search."""
+        return " ".join(path for _, path in self.sections)
+
+
+Span = tuple[int, int, int | None, str, list[tuple[int, str]]]
+"""A chunk to store: start, end, page, text, and its heading paths."""
 
 
 def _reported(method: Callable[..., T]) -> Callable[..., T]:
@@ -182,10 +194,8 @@ class Store:
 
     # -- writes ---------------------------------------------------------------------------
     @_reported
-    def replace_files(
-        self, batch: list[tuple[FileRecord, list[tuple[int, int, int | None, str]], np.ndarray]]
-    ) -> None:
-        """Swap files' chunks ``(start, end, page, text)`` for new ones, then record them.
+    def replace_files(self, batch: list[tuple[FileRecord, list[Span], np.ndarray]]) -> None:
+        """Swap files' chunks for new ones, then record them.
 
         One add and one manifest write per batch (deletes stay per file): Chroma is
         fastest with large writes. Records come last, so a run killed midway leaves only chunks that
@@ -207,10 +217,11 @@ class Store:
                         "start": start,
                         "end": end,
                         "page": page if page is not None else 0,
+                        "sections": json.dumps(sections, ensure_ascii=False),
                     },
                     relationships={NodeRelationship.SOURCE: RelatedNodeInfo(node_id=record.source)},
                 )
-                for i, ((start, end, page, text), vector) in enumerate(
+                for i, ((start, end, page, text, sections), vector) in enumerate(
                     zip(chunks, vectors, strict=True)
                 )
             ]
@@ -289,4 +300,5 @@ def _stored(id_: str, text: str, meta: dict) -> StoredChunk:
         start=int(meta["start"]),
         end=int(meta["end"]),
         page=page or None,
+        sections=tuple((int(at), str(path)) for at, path in json.loads(meta.get("sections", "[]"))),
     )

@@ -15,6 +15,7 @@ from html import unescape
 from html.parser import HTMLParser
 
 from rag.errors import SkipFile
+from rag.ingest import ocr
 from rag.ingest.markup import grid, sphinx_parser, table_lines
 
 
@@ -23,6 +24,7 @@ class Extracted:
     text: str
     title: str = ""
     page_starts: tuple[int, ...] = ()  # PDF only: where each page starts in ``text``
+    headings: tuple[tuple[int, str], ...] = ()  # (level, title) in order, each a block
 
 
 def _blocks(parts: list[str]) -> str:
@@ -39,6 +41,9 @@ def _guard(kind: str, read: Callable[[], Extracted]) -> Extracted:
         raise
     except Exception as exc:
         raise SkipFile(f"malformed {kind} ({type(exc).__name__})") from None
+
+
+_HEADINGS = {f"h{level}": level for level in range(1, 7)}
 
 
 class _HTMLText(HTMLParser):
@@ -76,6 +81,8 @@ class _HTMLText(HTMLParser):
         self._skip = 0
         self._in_title = False
         self._tables: list[_Table] = []  # the tables being read, innermost last
+        self.headings: list[tuple[int, str]] = []
+        self._heading: list[str] | None = None  # the text of the heading being read
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
         if tag == "title":
@@ -88,6 +95,8 @@ class _HTMLText(HTMLParser):
             self._tables.append(_Table())
         elif self._tables and self._tables[-1].start(tag, dict(attrs)):
             return
+        elif tag in _HEADINGS and not self._tables:
+            self._heading = []
         if tag in self._BLOCK:
             self._add("\n\n")
 
@@ -105,6 +114,9 @@ class _HTMLText(HTMLParser):
                 self._tables[-1].layout = True
         elif self._tables and self._tables[-1].end(tag):
             return
+        elif tag in _HEADINGS and self._heading is not None:
+            self.headings.append((_HEADINGS[tag], "".join(self._heading)))
+            self._heading = None
         if tag in self._BLOCK:
             self._add("\n\n")
 
@@ -113,6 +125,8 @@ class _HTMLText(HTMLParser):
             self.title += data
         elif not self._skip:
             self._add(data)
+            if self._heading is not None:
+                self._heading.append(data)
 
     def _add(self, text: str) -> None:
         if self._tables:
@@ -229,7 +243,7 @@ def html(markup: str) -> Extracted:
     text = re.sub(r"[ \t\r\f\v]+", " ", text)
     text = re.sub(r" *\n *", "\n", text)
     text = re.sub(r"\n{3,}", "\n\n", text).strip()
-    return Extracted(text, unescape(parser.title).strip())
+    return Extracted(text, unescape(parser.title).strip(), headings=tuple(parser.headings))
 
 
 def rst(source: str) -> Extracted:
@@ -244,20 +258,25 @@ def rst(source: str) -> Extracted:
         "file_insertion_enabled": False,
         "raw_enabled": False,
         "input_encoding": "unicode",
+        # As Sphinx reads a page: its first title stays a section heading, and a lone
+        # second-level title is not promoted to a subtitle.
+        "doctitle_xform": False,
     }
 
     def read() -> Extracted:
         parts = publish_parts(
             source, parser=sphinx_parser(), writer="html5", settings_overrides=overrides
         )
-        body = html(parts["html_title"] + parts["html_subtitle"] + parts["body"]).text
-        return Extracted(body, unescape(re.sub(r"<[^>]+>", "", parts["title"])).strip())
+        body = html(parts["body"])
+        title = body.headings[0][1].removesuffix("¶").strip() if body.headings else ""
+        return Extracted(body.text, title, headings=body.headings)
 
     return _guard("reStructuredText", read)
 
 
-def pdf(raw: bytes) -> Extracted:
-    """Text layer of each page, joined by blank lines; page start offsets kept."""
+def pdf(raw: bytes, note: ocr.Note | None = None) -> Extracted:
+    """Text layer of each page, joined by blank lines; page start offsets kept. Pages
+    without a text layer are read by OCR when the ``ocr`` extra is installed."""
     from pypdf import PdfReader
 
     def read() -> Extracted:
@@ -267,8 +286,14 @@ def pdf(raw: bytes) -> Extracted:
         texts = [(page.extract_text() or "").strip() for page in reader.pages]
         meta = reader.metadata
         title = str(meta.title).strip() if meta and meta.title else ""
+        scanned = [i for i, page_text in enumerate(texts) if not page_text]
+        if scanned and ocr.available():
+            for i, page_text in ocr.read_pages(raw, scanned, note).items():
+                texts[i] = page_text.strip()
         if not any(texts):
-            raise SkipFile("PDF has no text layer (scanned image?)")
+            if scanned and not ocr.available():
+                raise SkipFile(f"PDF has no text layer (scanned?); {ocr.INSTALL} reads it by OCR")
+            raise SkipFile("PDF has no text layer, and OCR found no text")
         starts: list[int] = []
         text = ""
         for i, page_text in enumerate(texts):
@@ -295,13 +320,21 @@ def docx(raw: bytes) -> Extracted:
                 parts.extend(_docx_table(block))
                 continue
             parts.append(block.text)
-            style = block.style.name if block.style is not None else ""
-            if style.startswith(("Title", "Heading")) and block.text.strip():
-                headings.append(block.text.strip())
-        title = document.core_properties.title or (headings[0] if headings else "")
-        return Extracted(_blocks(parts), title.strip())
+            level = _docx_level(block.style.name if block.style is not None else "")
+            if level is not None and block.text.strip():
+                headings.append((level, block.text.strip()))
+        title = document.core_properties.title or (headings[0][1] if headings else "")
+        return Extracted(_blocks(parts), title.strip(), headings=tuple(headings))
 
     return _guard("DOCX", read)
+
+
+def _docx_level(style: str) -> int | None:
+    """A Word paragraph style's heading level: Title 0, Heading N N, others None."""
+    if style.startswith("Title"):
+        return 0
+    level = style.removeprefix("Heading").strip()
+    return int(level) if style.startswith("Heading") and level.isdigit() else None
 
 
 def _docx_table(table) -> list[str]:
@@ -348,7 +381,8 @@ def odt(raw: bytes) -> Extracted:
         def walk(node) -> None:
             for child in node.childNodes:
                 if child.qname == (TEXTNS, "h"):
-                    headings.append(teletype.extractText(child).strip())
+                    level = _span(child.getAttrNS(TEXTNS, "outline-level"))
+                    headings.append((level, teletype.extractText(child).strip()))
                 if child.qname in {(TEXTNS, "h"), (TEXTNS, "p")}:
                     parts.append(teletype.extractText(child))
                 elif child.qname == (TABLENS, "table"):
@@ -358,8 +392,8 @@ def odt(raw: bytes) -> Extracted:
 
         walk(document.text)
         meta = [str(t) for t in document.meta.childNodes if t.qname[1] == "title"]
-        title = meta[0] if meta else next((h for h in headings if h), "")
-        return Extracted(_blocks(parts), title.strip())
+        title = meta[0] if meta else next((h for _, h in headings if h), "")
+        return Extracted(_blocks(parts), title.strip(), headings=tuple(headings))
 
     return _guard("ODT", read)
 
@@ -417,13 +451,16 @@ def epub(raw: bytes) -> Extracted:
 
     def read() -> Extracted:
         book = ebook.read_epub(io.BytesIO(raw), options={"ignore_ncx": True})
-        chapters = []
+        chapters, headings = [], []
         for idref, _ in book.spine:
             item = book.get_item_with_id(idref)
             if item is not None and item.get_type() == ebooklib.ITEM_DOCUMENT:
-                chapters.append(html(item.get_content().decode("utf-8", "replace")).text)
+                chapter = html(item.get_content().decode("utf-8", "replace"))
+                chapters.append(chapter.text)
+                headings += chapter.headings
         titles = book.get_metadata("DC", "title")
-        return Extracted(_blocks(chapters), titles[0][0].strip() if titles else "")
+        title = titles[0][0].strip() if titles else ""
+        return Extracted(_blocks(chapters), title, headings=tuple(headings))
 
     return _guard("EPUB", read)
 

@@ -11,14 +11,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rag.errors import SkipFile
-from rag.ingest import formats, markup
+from rag.ingest import formats, headings, markup, ocr
+from rag.ingest.headings import Sections
 
 SUPPORTED = {".txt", ".md", ".markdown", *formats.BINARY, *formats.MARKUP}
 
 
 @dataclass(frozen=True)
 class Document:
-    """One source file as text. ``page_starts`` maps PDF pages to offsets in ``text``."""
+    """One source file as text. ``page_starts`` maps PDF pages to offsets in ``text``;
+    ``sections`` gives the heading path at any offset."""
 
     source: str
     title: str
@@ -27,6 +29,7 @@ class Document:
     size: int
     encoding: str = "utf-8"
     page_starts: tuple[int, ...] = ()
+    sections: Sections = Sections()
 
     def page_at(self, offset: int) -> int | None:
         """The 1-based PDF page holding ``offset``, or None for non-paged formats."""
@@ -74,10 +77,11 @@ def _walk(folder: Path, skipped: list[tuple[str, str]]) -> Iterator[Path]:
             yield entry
 
 
-def load(path: Path, max_mb: float = 0) -> Document:
+def load(path: Path, max_mb: float = 0, note: ocr.Note | None = None) -> Document:
     """Read one file into a Document, or raise SkipFile with the reason.
 
-    ``max_mb`` (0: no limit) keeps one huge file from holding an ingest for hours.
+    ``max_mb`` (0: no limit) keeps one huge file from holding an ingest for hours;
+    ``note`` hears progress within a file (OCR, page by page).
     """
     try:
         size = path.stat().st_size
@@ -92,7 +96,10 @@ def load(path: Path, max_mb: float = 0) -> Document:
         raise SkipFile(f"cannot read: {exc.strerror or exc}") from None
     suffix = path.suffix.lower()
     digest = hashlib.sha256(raw).hexdigest()
-    if suffix in formats.BINARY:
+    is_markdown = suffix in {".md", ".markdown"}
+    if suffix == ".pdf":
+        got, encoding = formats.pdf(raw, note), "pdf"
+    elif suffix in formats.BINARY:
         got, encoding = formats.BINARY[suffix](raw), suffix[1:]
     else:
         text, encoding = _decode(raw)
@@ -101,19 +108,25 @@ def load(path: Path, max_mb: float = 0) -> Document:
             got = reader(text)
         else:
             title = ""
-            if suffix in {".md", ".markdown"}:  # MkDocs / Material / GitHub Markdown
+            if is_markdown:  # MkDocs / Material / GitHub Markdown
                 text, title = markup.markdown(text)
             got = formats.Extracted(text, title or _first_heading(text))
     if not got.text.strip():
         raise SkipFile("no text")
+    title = got.title or path.stem
+    if is_markdown:
+        sections = headings.markdown(got.text, title)
+    else:
+        sections = headings.locate(got.text, list(got.headings), title)
     return Document(
         source=str(path),
-        title=got.title or path.stem,
+        title=title,
         text=got.text,
         sha256=digest,
         size=len(raw),
         encoding=encoding,
         page_starts=got.page_starts,
+        sections=sections,
     )
 
 

@@ -61,10 +61,15 @@ def ingest(
     store.begin()
     manifest = store.manifest()
 
-    def prepare(path: Path) -> tuple[Document, list] | str:
+    def prepare(path: Path, done: int) -> tuple[Document, list] | str:
         """Read and chunk one file (while the model embeds the previous batch)."""
+
+        def note(status: str) -> None:  # progress inside the file: OCR, page by page
+            if progress:
+                progress(done, len(files), f"{path} ({status})")
+
         try:
-            doc = load(path, max_file_mb)
+            doc = load(path, max_file_mb, note)
         except SkipFile as why:
             return str(why)
         previous = manifest.get(doc.source)
@@ -84,7 +89,10 @@ def ingest(
         batch, at = [], 0
         for doc, chunks in files:
             record = FileRecord(doc.source, doc.sha256, len(chunks), doc.title, doc.size)
-            spans = [(c.start, c.end, doc.page_at(c.start), c.text) for c in chunks]
+            spans = [
+                (c.start, c.end, doc.page_at(c.start), c.text, doc.sections.within(c.start, c.end))
+                for c in chunks
+            ]
             batch.append((record, spans, vectors[at : at + len(chunks)]))
             at += len(chunks)
         if write:
@@ -116,7 +124,7 @@ def ingest(
         for done, path in enumerate(files):
             if progress:
                 progress(done, len(files), str(path))
-            prepared = prepare(path)
+            prepared = prepare(path, done)
             if isinstance(prepared, str):
                 report.skipped.append({"path": str(path), "reason": prepared})
                 continue

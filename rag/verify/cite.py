@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from rag.index.retrieve import Passage
+from rag.index.retrieve import Passage, section_at
 from rag.text.overlap import content_terms, support
 from rag.text.sentences import sentence_spans
 from rag.thresholds import CITED_ALONE
@@ -44,6 +44,7 @@ class Citation:
     end: int
     page: int | None
     quote: str
+    section: str = ""  # the heading path the quote sits under
 
 
 @dataclass(frozen=True)
@@ -146,7 +147,14 @@ def verify(
                 q_start, q_end = best_quote(text, p)
                 quote = p.text[q_start - p.start : q_end - p.start]
                 citations[i] = Citation(
-                    len(citations) + 1, p.source, p.title, q_start, q_end, p.page, quote
+                    len(citations) + 1,
+                    p.source,
+                    p.title,
+                    q_start,
+                    q_end,
+                    p.page,
+                    quote,
+                    section_at(p.sections, q_start),
                 )
             numbers.append(citations[i].n)
         sentences.append(Sentence(text, numbers, bool(numbers), verdict.score, verdict.check))

@@ -1,0 +1,103 @@
+"""Heading paths: which section of its document each passage sits in.
+
+A sentence under "Timeouts" in "Advanced Usage" rarely repeats either word, yet a
+reader takes both from the page. Each format's reader reports its headings as
+(level, title) in document order (rag/ingest/formats.py; Markdown's come from
+markdown-it-py here); they are found again as blocks of the document's final text, so
+that a path is known for every offset, the way citations index it.
+"""
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+
+SEPARATOR = " › "
+# A heading not found where the next one is expected may be skipped over: the reader
+# saw it in a part of the file that did not reach the text (a table, a skipped block).
+_LOOKAHEAD = 4
+_BLOCK = re.compile(r"[^\n]+(?:\n[^\n]+)*")  # a run of non-empty lines
+_PERMALINK = "¶"  # Sphinx's HTML puts one at the end of every heading
+
+
+@dataclass(frozen=True)
+class Sections:
+    """Where each section path starts in a document's text (offsets ascending)."""
+
+    starts: tuple[int, ...] = ()
+    paths: tuple[str, ...] = ()
+
+    def at(self, offset: int) -> str:
+        """The path of the section holding ``offset`` ("" before the first heading)."""
+        i = bisect_right(self.starts, offset)
+        return self.paths[i - 1] if i else ""
+
+    def within(self, start: int, end: int) -> list[tuple[int, str]]:
+        """(offset, path) for ``start`` and every section that begins before ``end``."""
+        first = bisect_right(self.starts, start)
+        out = [(start, self.at(start))]
+        for i in range(first, len(self.starts)):
+            if self.starts[i] >= end:
+                break
+            out.append((self.starts[i], self.paths[i]))
+        return out
+
+
+def locate(text: str, headings: list[tuple[int, str]], title: str = "") -> Sections:
+    """The sections of ``text`` given its headings in order, each found as a block of
+    its own (how every reader but Markdown's writes a heading)."""
+    wanted = [(level, _norm(heading)) for level, heading in headings if _norm(heading)]
+    found: list[tuple[int, int, str]] = []
+    j = 0
+    for block in _BLOCK.finditer(text):
+        if j >= len(wanted):
+            break
+        norm = _norm(block.group())
+        ahead = [k for k in range(j, min(j + _LOOKAHEAD, len(wanted))) if wanted[k][1] == norm]
+        if ahead:
+            level, heading = wanted[ahead[0]]
+            found.append((block.start(), level, heading))
+            j = ahead[0] + 1
+    return _paths(found, title)
+
+
+def markdown(text: str, title: str = "") -> Sections:
+    """The sections of a Markdown text: its ATX and setext headings as markdown-it-py
+    parses them, each starting at its first line."""
+    tokens = _markdown().parse(text)
+    line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    found = [
+        (line_starts[token.map[0]], int(token.tag[1]), _norm(tokens[i + 1].content))
+        for i, token in enumerate(tokens)
+        if token.type == "heading_open" and token.map and i + 1 < len(tokens)
+    ]
+    return _paths(found, title)
+
+
+def _paths(found: list[tuple[int, int, str]], title: str) -> Sections:
+    """Each heading's path (the enclosing headings, by level). A first heading that
+    repeats the document's ``title``, which citations show already, is left out."""
+    starts: list[int] = []
+    paths: list[str] = []
+    stack: list[tuple[int, str]] = []
+    for start, level, heading in found:
+        while stack and stack[-1][0] >= level:
+            stack.pop()
+        stack.append((level, heading.removesuffix(_PERMALINK).strip()))
+        names = [name for _, name in stack]
+        if names[0] == _norm(title).removesuffix(_PERMALINK).strip():
+            names = names[1:]
+        starts.append(start)
+        paths.append(SEPARATOR.join(names))
+    return Sections(tuple(starts), tuple(paths))
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+@lru_cache(maxsize=1)
+def _markdown():
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark")

@@ -1,0 +1,85 @@
+"""Heading paths: every offset of a document knows the section it sits in, in every
+format that has headings, and search and citations carry it."""
+
+from rag.ingest.headings import locate
+from rag.ingest.load import load
+
+
+def path_of(path, sentence: str) -> str:
+    document = load(path)
+    return document.sections.at(document.text.index(sentence))
+
+
+def test_sphinx_sections_nest_and_leave_out_the_title(tmp_path):
+    page = tmp_path / "advanced.rst"
+    page.write_text(
+        "Advanced Usage\n==============\n\nIntro.\n\nSessions\n--------\n\n"
+        "Sessions keep cookies.\n\nTimeouts\n--------\n\nMost requests need one.\n\n"
+        "Connect timeouts\n~~~~~~~~~~~~~~~~\n\nUse the timeout parameter.\n",
+        encoding="utf-8",
+    )
+    assert path_of(page, "Intro.") == ""
+    assert path_of(page, "Sessions keep cookies.") == "Sessions"
+    assert path_of(page, "Most requests need one.") == "Timeouts"
+    assert path_of(page, "Use the timeout parameter.") == "Timeouts › Connect timeouts"
+
+
+def test_markdown_atx_and_setext_headings(tmp_path):
+    page = tmp_path / "guide.md"
+    page.write_text(
+        "# Guide\n\nFirst words.\n\n## Install ##\nRun pip.\n\nUsage\n-----\n\nCall it.\n\n"
+        "```\n# not a heading\n```\n\nStill usage.\n",
+        encoding="utf-8",
+    )
+    assert path_of(page, "First words.") == ""
+    assert path_of(page, "Run pip.") == "Install"
+    assert path_of(page, "Call it.") == "Usage"
+    assert path_of(page, "Still usage.") == "Usage"  # a comment line in code is no heading
+
+
+def test_html_headings_lose_sphinx_permalinks(tmp_path):
+    page = tmp_path / "logging.html"
+    page.write_text(
+        "<html><head><title>Logging</title></head><body><h1>Logging HOWTO<a>¶</a></h1>"
+        "<p>Intro.</p><h2>Basic tutorial<a>¶</a></h2><p>Call basicConfig.</p>"
+        "<table><tr><th>level</th></tr><tr><td>DEBUG</td></tr></table>"
+        "<h3>Levels</h3><p>DEBUG is lowest.</p><h2>Advanced</h2><p>Handlers.</p></body></html>",
+        encoding="utf-8",
+    )
+    assert path_of(page, "Call basicConfig.") == "Logging HOWTO › Basic tutorial"
+    assert path_of(page, "DEBUG is lowest.") == "Logging HOWTO › Basic tutorial › Levels"
+    assert path_of(page, "Handlers.") == "Logging HOWTO › Advanced"
+
+
+def test_docx_odt_and_epub_headings(tmp_path):
+    from tests.samples import write_all
+
+    for path, (_, heading, fact) in write_all(tmp_path).items():
+        assert path_of(path, fact.replace("**", "")) == heading, path.name
+
+
+def test_a_heading_missing_from_the_text_does_not_lose_the_ones_after_it():
+    text = "Alpha\n\nOne.\n\nGamma\n\nThree."
+    sections = locate(text, [(1, "Alpha"), (2, "Beta"), (2, "Gamma")])
+    assert sections.at(text.index("Three.")) == "Alpha › Gamma"
+    assert sections.within(0, len(text)) == [(0, "Alpha"), (text.index("Gamma"), "Alpha › Gamma")]
+
+
+def test_search_finds_a_passage_by_its_heading_and_citations_show_it(tmp_path):
+    from rag import Assistant
+
+    assistant = Assistant(store=tmp_path / "store", llm="extractive", answerable_threshold=0)
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    filler = " ".join(f"Sentence {i} says nothing in particular about anything." for i in range(40))
+    (docs / "manual.rst").write_text(
+        f"Manual\n======\n\nRetries\n-------\n\n{filler}\n\nProxies\n-------\n\n"
+        "Set HTTPS_PROXY to the proxy's address before you start the client.\n",
+        encoding="utf-8",
+    )
+    assistant.ingest([docs])
+    top = assistant.search("proxies", 3, mode="bm25")[0]  # the word is only in the heading
+    assert "HTTPS_PROXY" in top.text
+    assert top.to_dict()["section"] == "Retries"  # most of the chunk is the filler
+    cited = assistant.ask("What do I set to use a proxy before starting the client?").citations[0]
+    assert cited.quote.startswith("Set HTTPS_PROXY") and cited.section == "Proxies"

@@ -83,3 +83,10 @@ def test_search_finds_a_passage_by_its_heading_and_citations_show_it(tmp_path):
     assert top.to_dict()["section"] == "Retries"  # most of the chunk is the filler
     cited = assistant.ask("What do I set to use a proxy before starting the client?").citations[0]
     assert cited.quote.startswith("Set HTTPS_PROXY") and cited.section == "Proxies"
+
+
+def test_a_passage_without_headings_has_no_section():
+    from rag.index.retrieve import Passage
+
+    plain = Passage(1, 1.0, "a.txt", "A", 0, 5, None, "Text.", "c1")  # or from an older store
+    assert plain.section == "" and not plain.is_heading and plain.to_dict()["section"] == ""

@@ -33,6 +33,8 @@ class Passage:
     def section(self) -> str:
         """The heading path of most of this passage ("" before any heading): a chunk may
         run across a heading, a sentence does not."""
+        if not self.sections:  # a document without headings, or a store from before them
+            return ""
         bounds = [at for at, _ in self.sections[1:]] + [self.end]
         covered = [
             (min(end, self.end) - max(at, self.start), path)

@@ -100,6 +100,11 @@ def test_wordpiece_limit_is_respected(seeded):
     assert max(count_tokens(c.text) for c in chunks) > 100  # the wordpiece cap, not tokens, bound
 
 
+def test_a_joined_text_read_as_more_tokens_than_its_parts_still_fits():
+    text = "?漢a?b?b?  漢?漢?"  # found by the property below: 17 tokens joined
+    assert all(count_tokens(c.text) <= 16 for c in Chunker(16, 0).split(text))
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     st.text(alphabet=st.sampled_from(list("abcde fgh.\n\n!?é漢")), max_size=2000),

@@ -18,7 +18,10 @@ def test_ingest_search_status_json(tmp_path):
     data = json.loads(found.stdout)
     assert data["query"] == "Who is Steve Witkoff?"
     top = data["results"][0]
-    assert set(top) == {"rank", "score", "source", "title", "start", "end", "page", "text"}
+    assert set(top) == {
+        "rank", "score", "source", "title", "start", "end", "page", "section", "text"
+    }  # fmt: skip
+    assert top["section"] == ""  # plain text has no headings
     assert top["rank"] == 1 and "special envoy, Steve Witkoff" in top["text"]
 
     status = json.loads(run_rag("status", "--store", store, "--json").stdout)

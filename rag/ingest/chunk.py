@@ -70,27 +70,31 @@ class Chunker:
         current: list[_Unit] = []
         for unit in units:
             if current and (
-                not self._fits(current, unit)
+                not self._fits(text, current, unit)
                 or (unit.new_block and sum(u.tokens for u in current) >= self.max_tokens // 2)
             ):
                 chunks.append(self._chunk(text, current))
-                current = [] if unit.new_block else self._overlap(current, unit)
+                current = [] if unit.new_block else self._overlap(text, current, unit)
             current.append(unit)
         if current:
             chunks.append(self._chunk(text, current))
         return chunks
 
-    def _fits(self, current: list[_Unit], unit: _Unit) -> bool:
+    def _fits(self, text: str, current: list[_Unit], unit: _Unit) -> bool:
+        """The units' measures add up within the limits, and so does the text they span
+        (tiktoken can read a joined text as more tokens than its parts: "?漢" and "a?b")."""
         tokens = sum(u.tokens for u in current) + unit.tokens
-        return self._within(tokens, sum(u.limit_units for u in current) + unit.limit_units)
+        if not self._within(tokens, sum(u.limit_units for u in current) + unit.limit_units):
+            return False
+        return count_tokens(text[current[0].start : unit.end]) <= self.max_tokens
 
-    def _overlap(self, previous: list[_Unit], unit: _Unit) -> list[_Unit]:
+    def _overlap(self, text: str, previous: list[_Unit], unit: _Unit) -> list[_Unit]:
         """Trailing sentences of the previous chunk, within the overlap budget."""
         kept: list[_Unit] = []
         for prior in reversed(previous[1:]):
             if sum(u.tokens for u in kept) + prior.tokens > self.overlap_tokens:
                 break
-            if not self._fits([prior, *kept], unit):
+            if not self._fits(text, [prior, *kept], unit):
                 break
             kept.insert(0, prior)
         return kept

@@ -269,3 +269,14 @@ def test_the_abstention_marker_never_streams(answer_with):
     assert "NOT" not in shown and "DOCUMENTS" not in shown
     answer = items[-1]
     assert "NOT_IN_DOCUMENTS" not in json.dumps(answer.to_dict())
+
+
+def test_quotes_stay_separate_sentences_when_one_has_no_full_stop():
+    from rag.answer.candidate import quoted
+    from rag.index.retrieve import Passage
+
+    def unit(text: str) -> Passage:
+        return Passage(1, 1.0, "a.html", "A", 0, len(text), None, text, "c1")
+
+    raw = quoted([unit("Module logging.handlers"), unit("It does nothing.")], "quotes").raw
+    assert claims(raw) == [("Module logging.handlers", [1]), ("It does nothing.", [2])]

@@ -39,5 +39,7 @@ def quoted(units: list[Passage], writer: str, **fields: object) -> Candidate:
     """These sentences verbatim, each marked: a candidate that any reader can check."""
     # A "[n]" written inside a document must not pass for a citation.
     quotes = (cite.strip_markers(flat(u.text)) for u in units)
-    raw = " ".join(f"{q} [{i}]" for i, q in enumerate(quotes, 1))
+    # Blank lines between them: a quote without a full stop ("Module logging.handlers",
+    # a link line) had run into the next and been shown as one sentence with both marks.
+    raw = "\n\n".join(f"{q} [{i}]" for i, q in enumerate(quotes, 1))
     return Candidate(writer, raw, list(units), **fields)

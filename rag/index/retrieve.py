@@ -9,6 +9,7 @@ import numpy as np
 import Stemmer
 
 from rag.index.store import Store, StoredChunk
+from rag.text.lexicon import PERMALINK
 from rag.thresholds import CANDIDATES
 
 Mode = Literal["hybrid", "dense", "bm25"]
@@ -45,7 +46,7 @@ class Passage:
     @property
     def is_heading(self) -> bool:
         """True when this passage is a heading of its document (never an answer)."""
-        words = " ".join(self.text.split()).removesuffix("¶").strip()
+        words = " ".join(self.text.split()).removesuffix(PERMALINK).strip()
         return any(at == self.start and path.endswith(words) for at, path in self.sections)
 
     def to_dict(self) -> dict:
@@ -54,11 +55,6 @@ class Passage:
         data.pop("sections")
         data["section"] = self.section
         return data
-
-
-def section_at(sections: tuple[tuple[int, str], ...], offset: int) -> str:
-    """The last path that starts at or before ``offset``."""
-    return next((path for at, path in reversed(sections) if at <= offset), "")
 
 
 class KeywordIndex:

@@ -17,6 +17,7 @@ from html.parser import HTMLParser
 from rag.errors import SkipFile
 from rag.ingest import ocr
 from rag.ingest.markup import grid, sphinx_parser, table_lines
+from rag.text.lexicon import PERMALINK
 
 
 @dataclass(frozen=True)
@@ -268,7 +269,7 @@ def rst(source: str) -> Extracted:
             source, parser=sphinx_parser(), writer="html5", settings_overrides=overrides
         )
         body = html(parts["body"])
-        title = body.headings[0][1].removesuffix("¶").strip() if body.headings else ""
+        title = body.headings[0][1].removesuffix(PERMALINK).strip() if body.headings else ""
         return Extracted(body.text, title, headings=body.headings)
 
     return _guard("reStructuredText", read)
@@ -287,11 +288,12 @@ def pdf(raw: bytes, note: ocr.Note | None = None) -> Extracted:
         meta = reader.metadata
         title = str(meta.title).strip() if meta and meta.title else ""
         scanned = [i for i, page_text in enumerate(texts) if not page_text]
-        if scanned and ocr.available():
+        readable = ocr.available()
+        if scanned and readable:
             for i, page_text in ocr.read_pages(raw, scanned, note).items():
                 texts[i] = page_text.strip()
         if not any(texts):
-            if scanned and not ocr.available():
+            if scanned and not readable:
                 raise SkipFile(f"PDF has no text layer (scanned?); {ocr.INSTALL} reads it by OCR")
             raise SkipFile("PDF has no text layer, and OCR found no text")
         starts: list[int] = []

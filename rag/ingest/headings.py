@@ -12,12 +12,13 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rag.text.lexicon import PERMALINK
+
 SEPARATOR = " › "
 # A heading not found where the next one is expected may be skipped over: the reader
 # saw it in a part of the file that did not reach the text (a table, a skipped block).
 _LOOKAHEAD = 4
 _BLOCK = re.compile(r"[^\n]+(?:\n[^\n]+)*")  # a run of non-empty lines
-_PERMALINK = "¶"  # Sphinx's HTML puts one at the end of every heading
 
 
 @dataclass(frozen=True)
@@ -83,9 +84,9 @@ def _paths(found: list[tuple[int, int, str]], title: str) -> Sections:
     for start, level, heading in found:
         while stack and stack[-1][0] >= level:
             stack.pop()
-        stack.append((level, heading.removesuffix(_PERMALINK).strip()))
+        stack.append((level, heading.removesuffix(PERMALINK).strip()))
         names = [name for _, name in stack]
-        if names[0] == _norm(title).removesuffix(_PERMALINK).strip():
+        if names[0] == _norm(title).removesuffix(PERMALINK).strip():
             names = names[1:]
         starts.append(start)
         paths.append(SEPARATOR.join(names))

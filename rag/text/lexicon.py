@@ -42,6 +42,9 @@ MAGNITUDES = ("million", "billion", "trillion")
 # Counts without a number (rag/answer/expect.py: a "How many?" answer may give one).
 VAGUE_COUNTS = ("twice", "several", "a few", "a couple")
 
+# The mark Sphinx's HTML ends every heading with (a permalink), never part of its title.
+PERMALINK = "¶"
+
 # ---------------------------------------------------------------- titles
 
 # The two titles that rag/verify/roles.py skips between two names ("Putin told Mr. Trump").

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from rag.index.retrieve import Passage, section_at
+from rag.index.retrieve import Passage
 from rag.text.overlap import content_terms, support
 from rag.text.sentences import sentence_spans
 from rag.thresholds import CITED_ALONE
@@ -154,7 +154,7 @@ def verify(
                     q_end,
                     p.page,
                     quote,
-                    section_at(p.sections, q_start),
+                    replace(p, start=q_start, end=q_end).section,  # the quote's own
                 )
             numbers.append(citations[i].n)
         sentences.append(Sentence(text, numbers, bool(numbers), verdict.score, verdict.check))

@@ -280,3 +280,30 @@ def test_quotes_stay_separate_sentences_when_one_has_no_full_stop():
 
     raw = quoted([unit("Module logging.handlers"), unit("It does nothing.")], "quotes").raw
     assert claims(raw) == [("Module logging.handlers", [1]), ("It does nothing.", [2])]
+
+
+def test_code_subscripts_are_not_citation_markers():
+    from rag.answer.candidate import quoted
+    from rag.answer.written import messages
+    from rag.index.retrieve import Passage
+    from rag.verify.cite import unglued
+
+    text = "heap[0] is the smallest item, and sys.argv[1] the first argument [3]."
+    passage = Passage(1, 1.0, "heapq.html", "heapq", 0, len(text), None, text, "c1")
+    prompt = messages("Where is the smallest item?", [passage])[1][1]
+    assert "heap[0] is" in prompt and "sys.argv[1] the" in prompt and "argument (3)" in prompt
+    # copied code keeps its brackets; a marker the model glued to a word is still one
+    raw = unglued("The smallest is heap[0][1]. It is an item[1]. See sys.argv[1].", text)
+    assert claims(raw) == [
+        ("The smallest is heap[0].", [1]),
+        ("It is an item.", [1]),
+        ("See sys.argv[1].", []),
+    ]
+    assert claims(quoted([passage], "quotes").raw)[0][0].startswith("heap[0] is the smallest")
+    assert markers(render(verify_free("The smallest is heap[0].", [1]))) == [1]
+
+
+def verify_free(text, citations):
+    from rag.verify.cite import Sentence
+
+    return [Sentence(text, citations, True)]

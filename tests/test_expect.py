@@ -42,6 +42,8 @@ def test_gives_kind():
     assert gives_kind("Who is he?", "Anything at all.")
     assert gives_kind("Which version added it?", "New in version 3.11: the walk() method.")
     assert not gives_kind("Which version added it?", "It was added to pathlib recently.")
+    assert not gives_kind("Which version added it?", ">>> run(['ls'], capture_output=True, n=2)")
+    assert gives_kind("Which release dropped it?", "Support was removed in release 2 and v3.")
 
 
 def test_when_opening_a_condition_asks_for_no_time():
@@ -51,3 +53,7 @@ def test_when_opening_a_condition_asks_for_no_time():
     assert expected_kind("When using click, how do I add an option?") is None
     assert expected_kind("When did Putin meet Witkoff?") == "a date or time"
     assert expected_kind("Since when?") == "a date or time"
+    # a clause set off by a comma, then the question proper
+    assert expected_kind("When two items compare equal, does sorted() keep them?") is None
+    assert expected_kind("When three forces act on a particle, what happens?") is None
+    assert expected_kind("When, and where, did they meet?") == "a date or time"

@@ -33,6 +33,30 @@ def test_html_keeps_text_drops_markup_and_scripts(tmp_path):
     assert "alert" not in doc.text and "<" not in doc.text and "color" not in doc.text
 
 
+def test_html_reads_the_main_content_without_navigation(tmp_path):
+    # the shape of a Sphinx page: breadcrumbs, a main region with a permalinked heading,
+    # a sidebar with "Next topic" and a search box, a footer outside the main region
+    (tmp_path / "heapq.html").write_text(
+        "<html><head><title>heapq</title></head><body>"
+        '<div class="related" role="navigation"><ul><li>Library &raquo;</li></ul></div>'
+        '<div class="document"><div class="body" role="main">'
+        '<h1>heapq<a class="headerlink" href="#heapq">¶</a></h1>'
+        "<div><p>heap[0] is the smallest item.</p></div>"
+        '<nav class="toc"><p>Contents</p></nav><p>It keeps the invariant.</p></div>'
+        '<div class="sphinxsidebar" role="navigation"><h3>Next topic</h3><p>bisect</p>'
+        '<div role="search"><p>Quick search</p></div></div></div>'
+        '<div class="footer">Found a bug?</div></body></html>'
+    )
+    doc = load(tmp_path / "heapq.html")
+    assert doc.text == "heapq\n\nheap[0] is the smallest item.\n\nIt keeps the invariant."
+    assert doc.title == "heapq"
+    # a page without a main region keeps all but its navigation
+    (tmp_path / "plain.html").write_text(
+        "<body><nav><a>Home</a></nav><p>One.</p><footer><p>By Ann.</p></footer></body>"
+    )
+    assert load(tmp_path / "plain.html").text == "One.\n\nBy Ann."
+
+
 def test_pdf_text_with_pages(tmp_path):
     from reportlab.pdfgen import canvas
 

@@ -14,6 +14,7 @@ from rag.text.lexicon import (
     MAGNITUDES,
     MULTIPLES,
     NUMBER_WORDS,
+    QUESTION_OPENERS,
     VAGUE_COUNTS,
     either,
 )
@@ -24,6 +25,8 @@ _LEAD = (
     r"^\W*(?:[^,?]{1,80},\s+)?(?:(?:and|so|but|then|also)\s+)?"
     r"(?:(?:in|on|by|at|since|until|from|during)\s+)?"
 )
+# "when" opening a clause set off by a comma, before the question proper
+_CLAUSE_THEN_QUESTION = rf"[^,?]{{1,80}},\s+(?:{either(QUESTION_OPENERS)})\b"
 _PERIODS = r"year|date|day|month|century|decade"
 _AGES = r"decades?|centuries|century"  # a number of years, and a time
 _NUMBER_WORDS = "|".join(
@@ -53,7 +56,8 @@ _KINDS = (
     (
         "a date or time",
         re.compile(
-            rf"{_LEAD}(?:when\b(?!\s+(?:{either(CLAUSE_SUBJECTS)})\b)|(?:what|which)\s+(?:{_PERIODS})\b)"
+            rf"{_LEAD}(?:when\b(?!\s+(?:{either(CLAUSE_SUBJECTS)})\b|{_CLAUSE_THEN_QUESTION})"
+            rf"|(?:what|which)\s+(?:{_PERIODS})\b)"
         ),
         re.compile(rf"\d|\b(?:{_TIME_WORDS})\b"),
     ),
@@ -71,7 +75,8 @@ _KINDS = (
             _LEAD + r"(?:what|which)\s+(?:(?!(?:is|are|was|were|a|an)\b)[\w.-]+\s+){0,2}"
             r"(?:version|release)\b"
         ),
-        re.compile(r"\d"),
+        # "3.11", "2.0.1", "v2", "version 8": not any digit, which a code line has
+        re.compile(r"\d\.\d|\bv\d|\b(?:version|release)s?\s+\d"),
     ),
 )
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Generator, Iterator
 from dataclasses import asdict, dataclass, field
 
 from rag import prompts
-from rag.answer import answerable, choose, gate, guard, summary, who_is, written
+from rag.answer import answerable, choose, expect, gate, guard, summary, who_is, written
 from rag.answer.candidate import EXTRACTIVE, Candidate, Verified, quoted
 from rag.answer.evidence import Embed, Evidence, gather
 from rag.answer.route import route
@@ -238,9 +238,14 @@ class Answerer:
     def _fallback(
         self, question: str, evidence: Evidence, llm: dict
     ) -> tuple[Verified, list[bool], str | None]:
-        """The best sentences quoted, each screened on its own by the judge, verified."""
+        """The best sentences quoted, each screened on its own by the judge, verified.
+        For a question that asks for a kind of answer (a version, a number ...), the best
+        of the model's context sentences that give one: the others cannot be shown."""
         s = self.settings
         units = evidence.best(s.extract_sentences)
+        if expect.expected_kind(question):
+            typed = [u for u in evidence.context if expect.gives_kind(question, u.text)]
+            units = typed[: s.extract_sentences] or units
         kept = answerable.screen(question, units, self.verifier.judge, s.quote_threshold)
         not_answered = prompts.load("not_answered")
         if not kept:  # none answers: abstain, listing them as the closest passages

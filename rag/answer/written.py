@@ -1,6 +1,7 @@
 """The model writer: the model writes a marked answer from the numbered context
 sentences; when it fails, the best sentences are quoted instead, with a note."""
 
+import re
 from collections.abc import Generator
 
 from rag import prompts
@@ -18,16 +19,19 @@ def messages(question: str, passages: list[Passage], task: str = "answer") -> li
     same system message, passages and question, so that when both run on one local
     server llama.cpp reuses the judge's read of that prefix and the answer only reads
     its last line (a 440-token prompt takes the 1.5B model 6.8 s to read on 2 cores)."""
-    # Brackets inside documents become parentheses, so that a "[3]" a document
-    # contains cannot be copied by the model as if it were a citation.
+    # A "[3]" a document contains becomes "(3)", so that the model cannot copy it as if
+    # it were a citation; code ("heap[0]") keeps its brackets.
     numbered = "\n\n".join(
-        f"[{i}] {cite.MARKER.sub(lambda m: f' ({m.group(1)})', flat(p.text))}"
-        for i, p in enumerate(passages, 1)
+        f"[{i}] {cite.MARKER.sub(_parenthesised, flat(p.text))}" for i, p in enumerate(passages, 1)
     )
     return [
         ("system", prompts.load("system")),
         ("user", prompts.render(task, passages=numbered, question=question)),
     ]
+
+
+def _parenthesised(marker: re.Match) -> str:
+    return marker.group(0).replace("[", "(").replace("]", ")")
 
 
 def write(

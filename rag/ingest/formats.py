@@ -47,8 +47,34 @@ def _guard(kind: str, read: Callable[[], Extracted]) -> Extracted:
 _HEADINGS = {f"h{level}": level for level in range(1, 7)}
 
 
+# Page furniture a reader's eye skips: navigation (breadcrumbs, "Next topic", the
+# sidebar's table of contents), search boxes, the site's banner and footer (ARIA roles),
+# a heading's permalink.
+_CHROME_ROLES = {"navigation", "search", "banner", "contentinfo"}
+_PERMALINK = "headerlink"  # the "¶" link Sphinx and Python-Markdown put after headings
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "wbr"}
+_MAIN = re.compile(r"<main[\s>]|\brole\s*=\s*[\"']?main\b", re.IGNORECASE)
+
+
+class _Region:
+    """The element a page region opened with, followed to its own end tag."""
+
+    def __init__(self, tag: str) -> None:
+        self.tag, self.depth = tag, 1
+
+    def start(self, tag: str) -> None:
+        self.depth += tag == self.tag
+
+    def end(self, tag: str) -> bool:
+        """True when ``tag`` closes the region."""
+        self.depth -= tag == self.tag
+        return self.depth == 0
+
+
 class _HTMLText(HTMLParser):
-    """Visible text of an HTML page; the stdlib parser is enough for text extraction."""
+    """Visible text of an HTML page as a reader sees it: on a page that marks its main
+    content (``<main>``, ``role="main"``) that content alone, and never navigation,
+    search boxes, banners or footers. The stdlib parser is enough for text extraction."""
 
     _SKIP = {"script", "style", "noscript", "template", "head"}
     _BLOCK = {
@@ -75,8 +101,11 @@ class _HTMLText(HTMLParser):
         "footer",
     }
 
-    def __init__(self) -> None:
+    def __init__(self, main_only: bool) -> None:
         super().__init__(convert_charrefs=True)
+        self._read = "before main" if main_only else "all"
+        self._main: _Region | None = None  # inside the main content
+        self._chrome: _Region | None = None  # inside navigation, a footer ...
         self.parts: list[str] = []
         self.title = ""
         self._skip = 0
@@ -85,10 +114,43 @@ class _HTMLText(HTMLParser):
         self.headings: list[tuple[int, str]] = []
         self._heading: list[str] | None = None  # the text of the heading being read
 
+    def _follow(self, tag: str, attrs: list) -> None:
+        """Note the regions ``tag`` opens."""
+        for region in (self._main, self._chrome):
+            if region is not None:
+                region.start(tag)
+        if self._chrome is not None or tag in _VOID:
+            return
+        given = dict(attrs)
+        role = (given.get("role") or "").lower()
+        if (
+            tag == "nav"
+            or role in _CHROME_ROLES
+            or _PERMALINK in (given.get("class") or "").split()
+        ):
+            self._chrome = _Region(tag)
+        elif self._read == "before main" and (tag == "main" or role == "main"):
+            self._main, self._read = _Region(tag), "all"
+
+    def _unfollow(self, tag: str) -> None:
+        """Note the regions ``tag`` closes: after the main content, nothing is read."""
+        if self._chrome is not None and self._chrome.end(tag):
+            self._chrome = None
+        elif self._main is not None and self._main.end(tag):
+            self._main, self._read = None, "after main"
+
+    @property
+    def _reading(self) -> bool:
+        return self._read == "all" and self._chrome is None
+
     def handle_starttag(self, tag: str, attrs: list) -> None:
         if tag == "title":
             self._in_title = True
-        elif tag in self._SKIP:
+        was = self._reading
+        self._follow(tag, attrs)
+        if not (was and self._reading) or tag == "title":
+            return
+        if tag in self._SKIP:
             self._skip += 1
         elif self._skip:
             pass  # a skipped part's tables are not read either
@@ -104,7 +166,11 @@ class _HTMLText(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag == "title":
             self._in_title = False
-        elif tag in self._SKIP:
+        was = self._reading
+        self._unfollow(tag)
+        if not (was and self._reading) or tag == "title":
+            return
+        if tag in self._SKIP:
             self._skip = max(0, self._skip - 1)
         elif self._skip:
             pass
@@ -124,7 +190,7 @@ class _HTMLText(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self._in_title:
             self.title += data
-        elif not self._skip:
+        elif not self._skip and self._reading:
             self._add(data)
             if self._heading is not None:
                 self._heading.append(data)
@@ -237,7 +303,7 @@ def _span(value: str | None) -> int:
 
 
 def html(markup: str) -> Extracted:
-    parser = _HTMLText()
+    parser = _HTMLText(main_only=bool(_MAIN.search(markup)))
     parser.feed(markup)
     parser.close()
     text = "".join(parser.parts)

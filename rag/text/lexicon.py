@@ -154,6 +154,13 @@ CLAUSE_SUBJECTS = (
     *(person[0] for person in PERSONS), *ARTICLES, "this", "that", "these", "those",
     "my", "your", "our", "their", "its", "his", "her", "using", "calling", "running",
 )  # fmt: skip
+# Words a question's main clause opens with, after a clause set off by a comma ("When two
+# items compare equal, does sorted() ...?" asks yes or no, not when): rag/answer/expect.py.
+QUESTION_OPENERS = (
+    "what", "which", "who", "whom", "whose", "where", "why", "how", "is", "are", "was",
+    "were", "do", "does", "did", "can", "could", "will", "would", "should", "may", "must",
+    "has", "have", "had",
+)  # fmt: skip
 # Words between two names that say nothing about who did what: rag/verify/roles.py.
 LINKING = frozenset(
     {*ARTICLES, "to", "of", "in", "on", "at", "for", "by", *THIS_THAT, "is", "was", "were"}

@@ -19,7 +19,11 @@ from rag.thresholds import CITED_ALONE
 from rag.verify.verifier import Verdict, Verifier
 
 _MARKER_NUMBERS = r"\d+(?:\s*[,;]\s*\d+)*"  # inside [1], [1, 2], [1;2]
-MARKER = re.compile(rf"\s*\[({_MARKER_NUMBERS})\]")
+_MARKERS = rf"(?:\[{_MARKER_NUMBERS}\])+"  # [1], [1][2]
+# A run of markers, unless glued to a name: "heap[0]" and "sys.argv[1]" are code.
+MARKER = re.compile(rf"(?:\s+|(?<![\w)\]]))({_MARKERS})")
+_ONE = re.compile(rf"\[({_MARKER_NUMBERS})\]")
+_GLUED = re.compile(rf"[\w)\]]+?({_MARKERS})(?![\w(\[])")
 ABSTAIN_SENTINEL = "NOT_IN_DOCUMENTS"
 # How models phrase "not in the passages" when they ignore the sentinel (also used to
 # read the llama-index baseline's replies in evals/, which has no abstention flag).
@@ -60,7 +64,32 @@ class Sentence:
 
 def markers(text: str) -> list[int]:
     """Every number inside ``[n]`` / ``[n, m]`` markers, in order."""
-    return [int(n) for group in MARKER.findall(text) for n in re.split(r"[,;]", group)]
+    return [
+        int(n)
+        for run in MARKER.findall(text)
+        for group in _ONE.findall(run)
+        for n in re.split(r"[,;]", group)
+    ]
+
+
+def unglued(raw: str, source: str) -> str:
+    """``raw`` with markers a model glued to a word ("element[1].") set apart, unless the
+    word and brackets are copied from ``source`` (code such as "heap[0]" stays as is)."""
+
+    def part(m: re.Match) -> str:
+        word = m.group(0)[: m.start(1) - m.start()]
+        groups = _ONE.findall(m.group(1))
+        code = next(
+            k for k in range(len(groups), -1, -1) if not k or word + _joined(groups[:k]) in source
+        )
+        rest = _joined(groups[code:])
+        return word + _joined(groups[:code]) + (f" {rest}" if rest else "")
+
+    return _GLUED.sub(part, raw)
+
+
+def _joined(groups: list[str]) -> str:
+    return "".join(f"[{g}]" for g in groups)
 
 
 def strip_markers(text: str) -> str:
@@ -92,7 +121,8 @@ _LEFTOVER = re.compile(r"[\s,;]*([.!?]?)[\s.,;]*$")
 
 def claims(raw: str) -> list[tuple[str, list[int]]]:
     """The sentences of a marked answer, each with its marker numbers, markers removed."""
-    raw = _TRAILING.sub(r"\2\1", raw.strip())  # "fact. [1]" belongs to "fact", not the next
+    # "fact. [1]" belongs to "fact", not the next sentence: "fact [1]."
+    raw = _TRAILING.sub(lambda m: f" {m.group(2).lstrip()}{m.group(1)}", raw.strip())
     out = []
     for start, end in sentence_spans(raw):
         chunk = raw[start:end]
@@ -122,7 +152,7 @@ def verify(
     """
     sentences: list[Sentence] = []
     citations: dict[int, Citation] = {}  # passage index -> citation
-    for text, numbers in claims(raw):
+    for text, numbers in claims(unglued(raw, " ".join(p.text for p in passages))):
         claimed = list(dict.fromkeys(n - 1 for n in numbers if 1 <= n <= len(passages)))
         overlap = [support(text, p.text) for p in passages]
         # Each cited passage alone first (a citation that is not needed is not shown),

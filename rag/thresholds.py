@@ -99,6 +99,10 @@ WINDOW_SHARE = 0.5
 # (docs/documents.md has the error rate they give).
 OCR_DPI = 200
 OCR_PARAGRAPH_GAP = 0.8
+# A PDF table's cells, as pypdf's layout mode prints the page, line up: two cells are in
+# one column when their first or last characters are at most this many columns apart
+# (numbers are often right-aligned). Not tuned: a design choice (docs/documents.md).
+PDF_TABLE_ALIGN = 2
 
 # ---------------------------------------------------------------- writers (rag/answer/)
 

@@ -359,3 +359,45 @@ def test_an_odt_table_keeps_its_declared_header_in_each_row(tmp_path):
     text = load(tmp_path / "codes.odt").text
     assert text == "Codes\n\n" + "\n\n".join([*STATUS_ROWS, "port; 8080.", "After."])
     assert_rows_are_sentences(text, [*STATUS_ROWS, "port; 8080."])
+
+
+def _pdf_with_table(path, rows: list[tuple[str, ...]], before: str) -> None:
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table
+
+    style = getSampleStyleSheet()["Normal"]
+    SimpleDocTemplate(str(path)).build(
+        [Paragraph(before, style), Spacer(1, 12), Table(rows), Spacer(1, 12)]
+        + [Paragraph("After.", style)]
+    )
+
+
+def test_a_pdf_table_keeps_its_header_in_each_row(tmp_path):
+    # reportlab's text layer gives the cells one per line; the layout shows the grid
+    rows = [("code", "name"), ("307", "temporary"), ("308", "permanent")]
+    _pdf_with_table(tmp_path / "codes.pdf", rows, "Before.")
+    text = load(tmp_path / "codes.pdf").text
+    assert text == "Before.\n" + "\n".join([*STATUS_ROWS, "After."])
+    assert_rows_are_sentences(text, STATUS_ROWS)
+
+
+def test_search_for_a_cell_value_ranks_its_row_first(assistant, tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    rows = [("code", "name", "meaning"), ("307", "temp", "Temporary Redirect")]
+    rows += [
+        ("308", "perm", "Permanent Redirect"),
+        ("451", "legal", "Unavailable For Legal Reasons"),
+    ]
+    _pdf_with_table(docs / "codes.pdf", rows, "Status codes a server sends.")
+    (docs / "ports.html").write_text(
+        "<table><tr><th>service</th><th>port</th></tr><tr><td>ssh</td><td>22</td></tr>"
+        "<tr><td>smtp</td><td>25</td></tr></table>",
+        encoding="utf-8",
+    )
+    (docs / "notes.md").write_text("# Notes\n\nA redirect asks the client to look elsewhere.\n")
+    assistant.ingest([docs])
+    assert "code: 451; name: legal; meaning: Unavailable For Legal Reasons." in (
+        assistant.search("legal reasons")[0].text
+    )
+    assert "service: smtp; port: 25." in assistant.search("smtp")[0].text

@@ -7,6 +7,7 @@ is the well-kept library for its format; a file it cannot read raises SkipFile w
 the reason.
 """
 
+import contextlib
 import io
 import re
 from collections.abc import Callable
@@ -15,7 +16,7 @@ from html import unescape
 from html.parser import HTMLParser
 
 from rag.errors import SkipFile
-from rag.ingest import ocr
+from rag.ingest import ocr, pdf_tables
 from rag.ingest.markup import grid, sphinx_parser, table_lines
 from rag.text.lexicon import PERMALINK
 
@@ -350,7 +351,7 @@ def pdf(raw: bytes, note: ocr.Note | None = None) -> Extracted:
         reader = PdfReader(io.BytesIO(raw))
         if reader.is_encrypted and not reader.decrypt(""):
             raise SkipFile("encrypted PDF (needs a password)")
-        texts = [(page.extract_text() or "").strip() for page in reader.pages]
+        texts = [_page_text(page) for page in reader.pages]
         meta = reader.metadata
         title = str(meta.title).strip() if meta and meta.title else ""
         scanned = [i for i, page_text in enumerate(texts) if not page_text]
@@ -372,6 +373,16 @@ def pdf(raw: bytes, note: ocr.Note | None = None) -> Extracted:
         return Extracted(text, title, tuple(starts))
 
     return _guard("PDF", read)
+
+
+def _page_text(page) -> str:
+    """A page's text layer in content order, its tables as rows (rag/ingest/pdf_tables.py)."""
+    text = (page.extract_text() or "").strip()
+    if pdf_tables.might_hold_table(text):
+        # a page pypdf cannot print in layout mode keeps its plain text
+        with contextlib.suppress(Exception):
+            text = pdf_tables.with_rows(text, page.extract_text(extraction_mode="layout"))
+    return text
 
 
 def docx(raw: bytes) -> Extracted:

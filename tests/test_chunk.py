@@ -82,6 +82,25 @@ def test_a_wrapped_line_does_not_end_a_sentence_and_a_block_line_does():
     )
 
 
+def test_a_version_note_is_one_sentence_with_the_lines_right_after_it():
+    # the Python docs' subprocess.run note: split, "Added the capture_output parameter."
+    # was given to the model without the version that answers "since which version?"
+    text = (
+        "Run the command.\n\nChanged in version 3.7: Added the text parameter. It is an "
+        "alias.\nAdded the capture_output parameter.\n\nNew in version 3.5.\nChanged in "
+        "version 3.6: Added encoding.\n\nAdded in version 3.12: The walk() method.\n\nNext."
+    )
+    assert [text[a:b] for a, b in sentence_spans(text)] == [
+        "Run the command.",
+        "Changed in version 3.7: Added the text parameter. It is an alias.\n"
+        "Added the capture_output parameter.",
+        "New in version 3.5.",
+        "Changed in version 3.6: Added encoding.",
+        "Added in version 3.12: The walk() method.",
+        "Next.",
+    ]
+
+
 def test_overlong_sentence_and_unbroken_text_are_split_to_fit():
     text = "word " * 500 + "x" * 3000
     chunks = Chunker(50, 0).split(text)

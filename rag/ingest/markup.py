@@ -18,6 +18,8 @@ import re
 from functools import lru_cache
 from itertools import zip_longest
 
+from rag.text.lexicon import VERSION_NOTES
+
 # ---------------------------------------------------------------------------- tables
 
 Cell = tuple[str, int, int]  # text, columns spanned, rows spanned
@@ -165,12 +167,6 @@ _LABELS = {
     "caution": "Caution", "danger": "Danger", "attention": "Attention", "hint": "Hint",
     "error": "Error", "seealso": "See also",
 }  # fmt: skip
-_VERSIONS = {
-    "versionadded": "New in version",
-    "versionchanged": "Changed in version",
-    "deprecated": "Deprecated since version",
-    "versionremoved": "Removed in version",
-}
 # Object descriptions: the word Sphinx shows before the name, and whether the name
 # belongs to the current module (so that ``.. autoclass:: Flask`` shows "flask.Flask").
 _OBJECTS = {
@@ -329,7 +325,7 @@ def register_sphinx() -> None:
     for name, label in _LABELS.items():
         directives.register_directive(name, directive(Labelled, label=label))
     directives.register_directive("admonition", Admonition)
-    for name, label in _VERSIONS.items():
+    for name, label in VERSION_NOTES.items():
         directives.register_directive(name, directive(VersionChange, label=label))
     for kind, (prefix, module_level) in _OBJECTS.items():
         described = directive(Described, prefix=prefix, module_level=module_level)

@@ -44,6 +44,16 @@ VAGUE_COUNTS = ("twice", "several", "a few", "a couple")
 
 # The mark Sphinx's HTML ends every heading with (a permalink), never part of its title.
 PERMALINK = "¶"
+# Sphinx's version notes by directive, as it shows them ("New in version 2.3: ..."):
+# rag/ingest/markup.py writes them; rag/text/sentences.py keeps each note one sentence,
+# as do the words newer Sphinx shows ("Added in version 3.12").
+VERSION_NOTES = {
+    "versionadded": "New in version",
+    "versionchanged": "Changed in version",
+    "deprecated": "Deprecated since version",
+    "versionremoved": "Removed in version",
+}
+NEWER_VERSION_NOTES = ("Added in version",)
 
 # ---------------------------------------------------------------- titles
 

@@ -8,7 +8,7 @@ wrap a sentence (hard-wrapped text, Markdown, PDF) do not end it.
 import re
 from functools import lru_cache
 
-from rag.text.lexicon import FUNCTION_WORDS
+from rag.text.lexicon import FUNCTION_WORDS, NEWER_VERSION_NOTES, VERSION_NOTES
 from rag.thresholds import WRAP_WIDTH
 
 
@@ -29,6 +29,12 @@ _BLOCK_START = re.compile(rf"\s*(?:{_MARK}\s|[#>|<]|```|~~~)")
 _BLOCK_LINE = re.compile(r"\s*(?:[#|]|```|~~~)")
 _CONTINUES = re.compile(r"\s*[a-z0-9(\[`'\"“‘]")  # how a sentence's next line may start
 _LIST_MARK = re.compile(_MARK)
+# A version note is one statement however many sentences it has: "Changed in version
+# 3.7: Added the text parameter. Added the capture_output parameter." split in two
+# leaves the second without the version it was added in.
+_VERSION_NOTE = re.compile(
+    "|".join(re.escape(w) for w in (*VERSION_NOTES.values(), *NEWER_VERSION_NOTES)) + r" \S+:"
+)
 _WRAP = re.compile(r"[ \t]*\r?\n[ \t]*")
 
 
@@ -75,9 +81,21 @@ def flat(text: str) -> str:
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence; a line break ends one unless it only wraps it."""
+    """(start, end) of each sentence; a line break ends one unless it only wraps it, and a
+    version note is one sentence."""
     spans: list[tuple[int, int]] = []
+    note_ends = -1  # where the version note being read ends, so far
     for start, end in _blocks(text):
+        note = _VERSION_NOTE.match(text, start)
+        if note or (note_ends >= 0 and text[note_ends:start].count("\n") == 1):
+            # a note, or a line right after one (no blank line between): one sentence
+            if note:
+                spans.append((start, end))
+            else:
+                spans[-1] = (spans[-1][0], end)
+            note_ends = end
+            continue
+        note_ends = -1
         for s, e in _punkt().span_tokenize(text[start:end]):
             if spans and _LIST_MARK.fullmatch(text[spans[-1][0] : spans[-1][1]]):
                 spans[-1] = (spans[-1][0], start + e)  # punkt ends a sentence at "1."

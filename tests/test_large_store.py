@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from rag.index.retrieve import KeywordIndex
+from rag.index.keywords import KeywordIndex
 from rag.index.store import FileRecord, Store
 from rag.settings import Settings
 
@@ -29,5 +29,5 @@ def test_whole_collection_reads_past_the_sql_variable_limit(tmp_path) -> None:
     assert len(stored) == CHUNKS and len({c.id for c in stored}) == CHUNKS
     assert store.repair() == 0  # reads every chunk's metadata: nothing is an orphan
     assert store.count() == CHUNKS
-    hits = KeywordIndex(stored).search("word10999", 5)
+    hits = KeywordIndex.build(store, stored).search("word10999", 5)
     assert sorted(h.text for h, _ in hits) == [f"file {f} chunk 10999 word10999" for f in range(3)]

@@ -42,3 +42,35 @@ def test_chroma_server_backend(chroma_server, tmp_path):
     assert a.ingest([SEEDS]).unchanged == 1
     assert "special envoy, Steve Witkoff" in a.search("Who is Steve Witkoff?", 3)[0].text
     assert a.status()["store"] == chroma_server
+
+
+def test_the_keyword_index_is_kept_beside_the_store_until_the_store_changes(tmp_path):
+    from rag import Assistant
+    from rag.index.store import Store
+    from tests.conftest import SEEDS
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "seed.txt").write_text((next(SEEDS.glob("*.txt"))).read_text(encoding="utf-8"))
+    first = Assistant(store=tmp_path / "store")
+    first.ingest([docs])
+    before = [(p.chunk_id, p.score) for p in first.search("Ushakov signals", 3, mode="bm25")]
+    assert (tmp_path / "store" / "keywords" / "stamp.json").is_file()
+
+    def no_full_read(self):
+        raise AssertionError("the saved index was not used")
+
+    # a new process (a new Assistant) maps the saved index instead of reading every chunk
+    original, Store.all_chunks = Store.all_chunks, no_full_read
+    try:
+        again = Assistant(store=tmp_path / "store")
+        assert [
+            (p.chunk_id, p.score) for p in again.search("Ushakov signals", 3, mode="bm25")
+        ] == before
+    finally:
+        Store.all_chunks = original
+    # a file added by another process changes the store: the next one builds it again
+    (docs / "heron.txt").write_text("The grey heron nests in tall trees by the lake.\n")
+    Assistant(store=tmp_path / "store").ingest([docs])
+    hits = Assistant(store=tmp_path / "store").search("heron nests", 2, mode="bm25")
+    assert hits and hits[0].source.endswith("heron.txt")

@@ -59,25 +59,22 @@ class Document:
 def pick_document(question: str, retriever: Retriever, top_k: int) -> Document | None:
     """The document the question is about: the only one, the one whose title or file
     name it names, else the one holding the best passage for it."""
-    chunks = retriever.keyword_index().chunks
-    by_source: dict[str, list[StoredChunk]] = {}
-    for c in chunks:
-        by_source.setdefault(c.source, []).append(c)
-    if not by_source:
+    titles = {s: r.title for s, r in retriever.store.manifest().items() if r.chunks}
+    if not titles:
         return None
-    source = next(iter(by_source))
-    if len(by_source) > 1:
+    source = next(iter(titles))
+    if len(titles) > 1:
         terms = content_terms(_numbers_spelled(question)) - _ASK_WORDS
         ranked = [p.source for p in retriever.search(question, top_k)]
         naming = {
-            s: len(terms & content_terms(_numbers_spelled(f"{cs[0].title} {_file_words(s)}")))
-            for s, cs in by_source.items()
+            s: len(terms & content_terms(_numbers_spelled(f"{title} {_file_words(s)}")))
+            for s, title in titles.items()
         }
         best = max(naming.values())
         named = [s for s in ranked if naming.get(s) == best and best > 0]
-        named += sorted(s for s in by_source if naming[s] == best and best > 0)
+        named += sorted(s for s in titles if naming[s] == best and best > 0)
         source = (named or ranked or [source])[0]
-    return _document(source, by_source[source])
+    return _document(source, retriever.store.chunks_of(source))
 
 
 def _file_words(source: str) -> str:

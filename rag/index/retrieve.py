@@ -1,13 +1,13 @@
-"""Hybrid retrieval: dense (Chroma) + BM25 (bm25s), fused into one ranked passage list."""
+"""Hybrid retrieval: dense (Chroma) + BM25 (rag/index/keywords.py), fused into one ranked
+passage list."""
 
 import threading
 from dataclasses import asdict, dataclass
 from typing import Literal
 
-import bm25s
 import numpy as np
-import Stemmer
 
+from rag.index.keywords import KeywordIndex
 from rag.index.store import Store, StoredChunk
 from rag.text.lexicon import PERMALINK
 from rag.thresholds import CANDIDATES
@@ -55,38 +55,6 @@ class Passage:
         data.pop("sections")
         data["section"] = self.section
         return data
-
-
-class KeywordIndex:
-    """BM25 over every stored chunk, built once per store state and reused."""
-
-    def __init__(self, chunks: list[StoredChunk]) -> None:
-        self.chunks = chunks
-        self._stemmer = Stemmer.Stemmer("english")
-        self._bm25 = bm25s.BM25()
-        if chunks:
-            tokens = bm25s.tokenize(
-                [f"{c.headings} {c.text}" for c in chunks],
-                stopwords="en",
-                stemmer=self._stemmer,
-                show_progress=False,
-            )
-            self._bm25.index(tokens, show_progress=False)
-
-    def search(self, query: str, k: int) -> list[tuple[StoredChunk, float]]:
-        if not self.chunks:
-            return []
-        tokens = bm25s.tokenize(
-            [query], stopwords="en", stemmer=self._stemmer, show_progress=False, return_ids=False
-        )
-        if not tokens or not tokens[0]:
-            return []
-        ids, scores = self._bm25.retrieve(
-            [tokens[0]], k=min(k, len(self.chunks)), show_progress=False, n_threads=1
-        )
-        return [
-            (self.chunks[int(i)], float(s)) for i, s in zip(ids[0], scores[0], strict=True) if s > 0
-        ]
 
 
 Ranking = list[tuple[StoredChunk, float]]
@@ -143,7 +111,7 @@ class Retriever:
     def keyword_index(self) -> KeywordIndex:
         with self._lock:
             if self._keyword is None:
-                self._keyword = KeywordIndex(self.store.all_chunks())
+                self._keyword = KeywordIndex.open(self.store)
             return self._keyword
 
     def search(self, query: str, k: int, mode: Mode = "hybrid") -> list[Passage]:

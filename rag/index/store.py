@@ -121,6 +121,8 @@ class Store:
 
     def __init__(self, settings: Settings, model: str, dim: int, create: bool = True) -> None:
         self.location = settings.chroma_url or str(Path(settings.store).resolve())
+        # the store's own folder (for what is kept beside it); a Chroma server has none
+        self.folder = None if settings.chroma_url else Path(settings.store).resolve()
         self.model, self.dim = model, dim
         self.client = client = chroma_client(settings, create)
         try:
@@ -252,6 +254,34 @@ class Store:
     def count(self) -> int:
         return self._chunks.count()
 
+    def stamp(self) -> str:
+        """What changes whenever the chunks do: every file's hash and chunk count, and
+        the number of chunks stored."""
+        records = sorted((r.source, r.sha256, r.chunks) for r in self.manifest().values())
+        digest = hashlib.sha256(json.dumps([records, self.count()]).encode()).hexdigest()
+        return f"{self.model}:{digest}"
+
+    @_reported
+    def chunks(self, ids: list[str]) -> dict[str, StoredChunk]:
+        """The chunks with these ids that are stored, by id."""
+        if not ids:
+            return {}
+        got = self._chunks.get(ids=ids, include=["documents", "metadatas"])
+        return {
+            id_: _stored(id_, text, meta)
+            for id_, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+        }
+
+    @_reported
+    def chunks_of(self, source: str) -> list[StoredChunk]:
+        """Every chunk of one file, in the order of the text."""
+        got = _get_all(self._chunks, ["documents", "metadatas"], where={"source": source})
+        chunks = [
+            _stored(id_, text, meta)
+            for id_, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+        ]
+        return sorted(chunks, key=lambda c: c.start)
+
     @_reported
     def all_chunks(self) -> list[StoredChunk]:
         """Every chunk with its text, for the keyword index."""
@@ -277,12 +307,13 @@ class Store:
         ]
 
 
-def _get_all(collection, include: list[str]) -> dict[str, list]:
-    """Every record of ``collection``, read ``PAGE`` at a time (ids plus ``include``)."""
+def _get_all(collection, include: list[str], where: dict | None = None) -> dict[str, list]:
+    """Every record of ``collection`` (those matching ``where``), read ``PAGE`` at a time
+    (ids plus ``include``)."""
     got: dict[str, list] = {key: [] for key in ["ids", *include]}
     offset = 0
     while True:
-        page = collection.get(include=include, limit=PAGE, offset=offset)
+        page = collection.get(include=include, where=where, limit=PAGE, offset=offset)
         for key in got:
             got[key] += page[key]
         if len(page["ids"]) < PAGE:

@@ -1,0 +1,95 @@
+"""The keyword (BM25) index over every stored chunk, kept on disk beside a local store.
+
+Built from the whole collection, BM25 costs a read and a tokenisation of every chunk:
+seconds at ten thousand chunks, minutes and a gigabyte at a hundred thousand, in every
+new process. So the index built for one state of the store is saved in the store's
+folder (bm25s's own format: a sparse score matrix, its vocabulary, and the chunk ids in
+index order) with a stamp of that state (every file's hash and the chunk count), and a
+later process whose store has the same stamp maps it from disk instead. Only chunk ids
+are held; the chunks a search finds are read from the store by id. A store on a Chroma
+server has no folder here: each process builds its own index in memory.
+"""
+
+import contextlib
+import json
+import os
+import shutil
+from pathlib import Path
+
+import bm25s
+import Stemmer
+
+from rag.index.store import Store, StoredChunk
+
+_IDS, _STAMP = "ids.json", "stamp.json"
+
+
+def _tokens(texts: list[str], stemmer, ids: bool = True):
+    return bm25s.tokenize(
+        texts, stopwords="en", stemmer=stemmer, show_progress=False, return_ids=ids
+    )
+
+
+class KeywordIndex:
+    """BM25 over every chunk of ``store`` at one state of it."""
+
+    def __init__(self, store: Store, ids: list[str], bm25: bm25s.BM25 | None) -> None:
+        self.store, self.ids, self._bm25 = store, ids, bm25
+        self._stemmer = Stemmer.Stemmer("english")
+
+    @classmethod
+    def build(cls, store: Store, chunks: list[StoredChunk]) -> "KeywordIndex":
+        """The index of ``chunks`` (all of ``store``'s), in memory."""
+        if not chunks:
+            return cls(store, [], None)
+        index = cls(store, [c.id for c in chunks], bm25s.BM25())
+        texts = [f"{c.headings} {c.text}" for c in chunks]
+        index._bm25.index(_tokens(texts, index._stemmer), show_progress=False)
+        return index
+
+    @classmethod
+    def open(cls, store: Store) -> "KeywordIndex":
+        """The saved index when it is of the store as it is now, else one built and saved."""
+        stamp = store.stamp()
+        folder = store.folder / "keywords" if store.folder else None
+        if folder is not None:
+            with contextlib.suppress(Exception):  # missing, stale or broken: build again
+                if json.loads((folder / _STAMP).read_text()) == stamp:
+                    ids = json.loads((folder / _IDS).read_text())
+                    bm25 = bm25s.BM25.load(folder, mmap=True, show_progress=False) if ids else None
+                    return cls(store, ids, bm25)
+        index = cls.build(store, store.all_chunks())
+        if folder is not None:
+            with contextlib.suppress(OSError):  # a read-only store still answers
+                index._save(folder, stamp)
+        return index
+
+    def _save(self, folder: Path, stamp: str) -> None:
+        """Write the index beside the store, replacing any older one at once."""
+        fresh = folder.with_name(f"{folder.name}.{os.getpid()}.new")
+        shutil.rmtree(fresh, ignore_errors=True)
+        fresh.mkdir(parents=True)
+        if self._bm25 is not None:
+            self._bm25.save(fresh, show_progress=False)
+        (fresh / _IDS).write_text(json.dumps(self.ids))
+        (fresh / _STAMP).write_text(json.dumps(stamp))  # last: a folder without it is stale
+        old = folder.with_name(f"{folder.name}.{os.getpid()}.old")
+        with contextlib.suppress(FileNotFoundError):
+            folder.rename(old)
+        fresh.rename(folder)
+        shutil.rmtree(old, ignore_errors=True)
+
+    def search(self, query: str, k: int) -> list[tuple[StoredChunk, float]]:
+        """The ``k`` best chunks for ``query`` with their BM25 scores, best first."""
+        if self._bm25 is None:
+            return []
+        tokens = _tokens([query], self._stemmer, ids=False)
+        if not tokens or not tokens[0]:
+            return []
+        found, scores = self._bm25.retrieve(
+            [tokens[0]], k=min(k, len(self.ids)), show_progress=False, n_threads=1
+        )
+        hits = [(self.ids[int(i)], float(s)) for i, s in zip(found[0], scores[0], strict=True)]
+        hits = [(id_, s) for id_, s in hits if s > 0]
+        chunks = self.store.chunks([id_ for id_, _ in hits])
+        return [(chunks[id_], s) for id_, s in hits if id_ in chunks]

@@ -442,6 +442,14 @@ def bench_cmd(
     answers: Annotated[
         bool, typer.Option("--answers", help="Only the verified-answer latency on the seed.")
     ] = False,
+    scale: Annotated[
+        str | None,
+        typer.Option(
+            "--scale",
+            help="Only the scale benchmark, at these collection sizes (chunks), e.g. "
+            "10000,30000,100000.",
+        ),
+    ] = None,
     fresh: Annotated[
         bool,
         typer.Option("--fresh", help="Only new `rag` processes timed from their start."),
@@ -462,6 +470,16 @@ def bench_cmd(
         else:
             out.print("\n".join(["| figure | value |", "|---|---|", *fresh_lines(results)]))
         return
+    if scale:
+        from rag_evals.scale import markdown as scale_markdown
+        from rag_evals.scale import run_scale
+
+        results = run_scale(out_dir, _sizes(scale, "--scale"), say)
+        if as_json:
+            _print_json(results)
+        else:
+            out.print(scale_markdown(results), markup=False)
+        return
     if answers:
         results = answers_only(say, model)
         if as_json:
@@ -472,15 +490,21 @@ def bench_cmd(
             )
         return
 
-    try:
-        sizes = tuple(int(n) for n in curve.split(","))
-    except ValueError:
-        raise RagError(f"--curve takes sizes like 10000,100000, not {curve!r}") from None
-    results = run_bench(out_dir, mb=mb, repeats=repeats, curve=sizes, say=say)
+    results = run_bench(out_dir, mb=mb, repeats=repeats, curve=_sizes(curve, "--curve"), say=say)
     if as_json:
         _print_json(results)
     else:
         out.print(markdown(results), markup=False)
+
+
+def _sizes(text: str, option: str) -> tuple[int, ...]:
+    try:
+        sizes = tuple(int(n) for n in text.split(","))
+    except ValueError:
+        raise RagError(f"{option} takes sizes like 10000,100000, not {text!r}") from None
+    if not sizes or min(sizes) <= 0:
+        raise RagError(f"{option} takes positive sizes like 10000,100000, not {text!r}")
+    return sizes
 
 
 models_app = typer.Typer(

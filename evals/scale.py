@@ -26,6 +26,7 @@ from rag.assistant import Assistant
 from rag.errors import SkipFile
 from rag.ingest.chunk import Chunker
 from rag.ingest.load import find_files, load
+from rag.models.catalogue import DEFAULT
 from rag.settings import Settings
 from rag_evals.bench import _machine, _measured, corpus
 from rag_evals.data import load_questions
@@ -72,7 +73,7 @@ class Collection:
 def _child(step: str, *args: str) -> tuple[dict, float]:
     """Run one step in its own process: its JSON result and its peak RSS in MB."""
     out, peak = _measured([sys.executable, "-m", "rag_evals.scale", step, *args])
-    return json.loads(out), peak
+    return json.loads(out.strip().splitlines()[-1]), peak  # its last line is the result
 
 
 def _ingest(folder: str, store: str) -> dict:
@@ -113,9 +114,9 @@ def _search(store: str, queries_file: str) -> dict:
     return out
 
 
-def _answer(store: str) -> dict:
+def _answer(store: str, model: str) -> dict:
     questions = [q.question for q in load_questions(PYTHON_DOCS) if q.answerable][:ANSWERS]
-    assistant = Assistant(store=store, llm="local")
+    assistant = Assistant(store=store, llm="local", local_model=model or None)
     assistant.ask(questions[0])  # loads the models; not counted
     times = []
     for q in questions:
@@ -136,13 +137,20 @@ def _status_seconds(store: Path) -> float:
     return time.perf_counter() - started
 
 
-def run_scale(out: Path | None, sizes: tuple[int, ...], say=print) -> dict:
+def run_scale(
+    out: Path | None, sizes: tuple[int, ...], model: str | None = None, say=print
+) -> dict:
     """Every size in turn (ascending); returns the figures and writes the report."""
     settings = Settings.from_env()
     source = corpus(settings.cache_dir / "bench", say)
     pool = paragraphs(source)
     say(f"corpus: {len(pool)} paragraphs of {source}")
-    results: dict = {"machine": _machine(), "corpus": str(source), "points": []}
+    results: dict = {
+        "machine": _machine(),
+        "corpus": str(source),
+        "model": model or DEFAULT,
+        "points": [],
+    }
     with tempfile.TemporaryDirectory(prefix="rag-scale-") as tmp:
         work = Path(tmp)
         store = work / "store"
@@ -162,7 +170,7 @@ def run_scale(out: Path | None, sizes: tuple[int, ...], say=print) -> dict:
             first, _ = _child("--open", str(store))
             warm, _ = _child("--open", str(store))
             search, _ = _child("--search", str(store), str(work / "queries.json"))
-            answer, answer_rss = _child("--answer", str(store))
+            answer, answer_rss = _child("--answer", str(store), model or "")
             cold += ingest["seconds"]
             results["points"].append(
                 {
@@ -193,7 +201,8 @@ def markdown(results: dict) -> str:
     lines = [
         "# Scale benchmark",
         "",
-        f"Machine: {results['machine']}. Text: paragraphs of {results['corpus']}.",
+        f"Machine: {results['machine']}. Text: paragraphs of {results['corpus']} "
+        f"(each drawn many times at the larger sizes). Answers: {results['model']}.",
         "",
         "| chunks | files | ingest chunks/s | forward share | ingest RSS MB | "
         "unchanged re-ingest | store MB | first open s | warm open s | status s | "

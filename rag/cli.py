@@ -470,11 +470,11 @@ def bench_cmd(
         else:
             out.print("\n".join(["| figure | value |", "|---|---|", *fresh_lines(results)]))
         return
-    if scale:
+    if scale is not None:
         from rag_evals.scale import markdown as scale_markdown
         from rag_evals.scale import run_scale
 
-        results = run_scale(out_dir, _sizes(scale, "--scale"), say)
+        results = run_scale(out_dir, _sizes(scale, "--scale"), model, say)
         if as_json:
             _print_json(results)
         else:

@@ -293,11 +293,16 @@ def test_code_subscripts_are_not_citation_markers():
     prompt = messages("Where is the smallest item?", [passage])[1][1]
     assert "heap[0] is" in prompt and "sys.argv[1] the" in prompt and "argument (3)" in prompt
     # copied code keeps its brackets; a marker the model glued to a word is still one
-    raw = unglued("The smallest is heap[0][1]. It is an item[1]. See sys.argv[1].", text)
+    raw = unglued("The smallest is heap[0][1]. It is an item[1]. See sys.argv[1].", text, 2)
     assert claims(raw) == [
         ("The smallest is heap[0].", [1]),
         ("It is an item.", [1]),
         ("See sys.argv[1].", []),
+    ]
+    # code the model writes itself keeps its brackets: no passage 0, or not at a clause end
+    assert claims(unglued("Use items[0]. Pass argv[1] to it [1].", text, 2)) == [
+        ("Use items[0].", []),
+        ("Pass argv[1] to it.", [1]),
     ]
     assert claims(quoted([passage], "quotes").raw)[0][0].startswith("heap[0] is the smallest")
     assert markers(render(verify_free("The smallest is heap[0].", [1]))) == [1]

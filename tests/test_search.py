@@ -55,7 +55,8 @@ def test_the_keyword_index_is_kept_beside_the_store_until_the_store_changes(tmp_
     first = Assistant(store=tmp_path / "store")
     first.ingest([docs])
     before = [(p.chunk_id, p.score) for p in first.search("Ushakov signals", 3, mode="bm25")]
-    assert (tmp_path / "store" / "keywords" / "stamp.json").is_file()
+    saved = list((tmp_path / "store" / "keywords").glob("*/ids.json"))
+    assert len(saved) == 1
 
     def no_full_read(self):
         raise AssertionError("the saved index was not used")
@@ -74,3 +75,6 @@ def test_the_keyword_index_is_kept_beside_the_store_until_the_store_changes(tmp_
     Assistant(store=tmp_path / "store").ingest([docs])
     hits = Assistant(store=tmp_path / "store").search("heron nests", 2, mode="bm25")
     assert hits and hits[0].source.endswith("heron.txt")
+    # one folder per store state; the older state's is gone, no half-written one is left
+    now = list((tmp_path / "store" / "keywords").iterdir())
+    assert len(now) == 1 and now[0] != saved[0].parent

@@ -13,12 +13,13 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from rag.answer import expect
 from rag.answer.guard import addresses_assistant
 from rag.index.retrieve import Passage, Retriever
 from rag.ingest.chunk import count_tokens
 from rag.text.overlap import content_terms
 from rag.text.sentences import sentence_spans
-from rag.thresholds import WINDOW_SHARE
+from rag.thresholds import KIND_BOOST, WINDOW_SHARE
 
 Embed = Callable[[list[str]], np.ndarray]  # texts -> unit vectors (rows)
 
@@ -125,9 +126,11 @@ def rank_sentences(
     def share(text: str) -> float:
         return len(terms & content_terms(text)) / max(len(terms), 1)
 
+    typed = expect.expected_kind(question) is not None
     scores = [
         (1 - WINDOW_SHARE) * (cosine[j] + share(candidates[j].text))
         + WINDOW_SHARE * (window_cosine[j] + share(windows[j]))
+        + (KIND_BOOST if typed and expect.gives_kind(question, candidates[j].text) else 0.0)
         for j in range(n)
     ]
     order = sorted(range(n), key=lambda j: -scores[j])

@@ -4,13 +4,14 @@ Built from the whole collection, BM25 costs a read and a tokenisation of every c
 seconds at ten thousand chunks, minutes and a gigabyte at a hundred thousand, in every
 new process. So the index built for one state of the store is saved in the store's
 folder (bm25s's own format: a sparse score matrix, its vocabulary, and the chunk ids in
-index order) with a stamp of that state (every file's hash and the chunk count), and a
-later process whose store has the same stamp maps it from disk instead. Only chunk ids
+index order), in a folder named for that state (every file's hash and the chunk count),
+and a later process whose store is in the same state maps it from disk instead. Only chunk ids
 are held; the chunks a search finds are read from the store by id. A store on a Chroma
 server has no folder here: each process builds its own index in memory.
 """
 
 import contextlib
+import hashlib
 import json
 import os
 import shutil
@@ -21,7 +22,10 @@ import Stemmer
 
 from rag.index.store import Store, StoredChunk
 
-_IDS, _STAMP = "ids.json", "stamp.json"
+_IDS = "ids.json"
+# What the saved index is made of: a change here (what is indexed, how it is tokenised)
+# makes every saved index stale.
+_RECIPE = "bm25s, English stop words and stemmer, heading paths then text, v1"
 
 
 def _tokens(texts: list[str], stemmer, ids: bool = True):
@@ -49,35 +53,41 @@ class KeywordIndex:
 
     @classmethod
     def open(cls, store: Store) -> "KeywordIndex":
-        """The saved index when it is of the store as it is now, else one built and saved."""
+        """The saved index when it is of the store as it is now, else one built (and saved
+        when no ingest is under way and the store did not change while it was read)."""
         stamp = store.stamp()
-        folder = store.folder / "keywords" if store.folder else None
-        if folder is not None:
-            with contextlib.suppress(Exception):  # missing, stale or broken: build again
-                if json.loads((folder / _STAMP).read_text()) == stamp:
-                    ids = json.loads((folder / _IDS).read_text())
-                    bm25 = bm25s.BM25.load(folder, mmap=True, show_progress=False) if ids else None
-                    return cls(store, ids, bm25)
+        root = store.folder / "keywords" if store.folder else None
+        folder = (
+            root / hashlib.sha256(f"{_RECIPE}\0{stamp}".encode()).hexdigest()[:32] if root else None
+        )
+        if folder is not None and (folder / _IDS).is_file():
+            with contextlib.suppress(Exception):  # broken or half-removed: build again
+                ids = json.loads((folder / _IDS).read_text())
+                bm25 = bm25s.BM25.load(folder, mmap=True, show_progress=False) if ids else None
+                return cls(store, ids, bm25)
         index = cls.build(store, store.all_chunks())
-        if folder is not None:
+        if folder is not None and not store.pending() and store.stamp() == stamp:
             with contextlib.suppress(OSError):  # a read-only store still answers
-                index._save(folder, stamp)
+                index._save(folder)
         return index
 
-    def _save(self, folder: Path, stamp: str) -> None:
-        """Write the index beside the store, replacing any older one at once."""
-        fresh = folder.with_name(f"{folder.name}.{os.getpid()}.new")
-        shutil.rmtree(fresh, ignore_errors=True)
-        fresh.mkdir(parents=True)
-        if self._bm25 is not None:
-            self._bm25.save(fresh, show_progress=False)
-        (fresh / _IDS).write_text(json.dumps(self.ids))
-        (fresh / _STAMP).write_text(json.dumps(stamp))  # last: a folder without it is stale
-        old = folder.with_name(f"{folder.name}.{os.getpid()}.old")
-        with contextlib.suppress(FileNotFoundError):
-            folder.rename(old)
-        fresh.rename(folder)
-        shutil.rmtree(old, ignore_errors=True)
+    def _save(self, folder: Path) -> None:
+        """Write the index in a folder of its own, named for the store state it is of; a
+        reader never sees half of one. Older states' folders go."""
+        fresh = folder.with_name(f".{folder.name}.{os.getpid()}.new")
+        try:
+            shutil.rmtree(fresh, ignore_errors=True)
+            fresh.mkdir(parents=True)
+            if self._bm25 is not None:
+                self._bm25.save(fresh, show_progress=False)
+            (fresh / _IDS).write_text(json.dumps(self.ids))  # last: it marks a whole index
+            with contextlib.suppress(OSError):  # another process saved the same state first
+                fresh.rename(folder)
+        finally:
+            shutil.rmtree(fresh, ignore_errors=True)
+        for old in folder.parent.iterdir():
+            if old.name != folder.name and not old.name.startswith("."):
+                shutil.rmtree(old, ignore_errors=True)
 
     def search(self, query: str, k: int) -> list[tuple[StoredChunk, float]]:
         """The ``k`` best chunks for ``query`` with their BM25 scores, best first."""

@@ -163,13 +163,18 @@ class Store:
     @_reported
     def begin(self) -> None:
         """Mark an ingest in progress; if it dies, :meth:`repair` runs next time."""
-        if self._files.get(ids=[_PENDING])["ids"]:
+        if self.pending():
             self.repair()
         self._files.upsert(ids=[_PENDING], embeddings=[[0.0]], metadatas=[{"pending": True}])
 
     @_reported
     def finish(self) -> None:
         self._files.delete(ids=[_PENDING])
+
+    @_reported
+    def pending(self) -> bool:
+        """True while an ingest is under way (or died and awaits :meth:`repair`)."""
+        return bool(self._files.get(ids=[_PENDING])["ids"])
 
     @_reported
     def repair(self) -> int:

@@ -50,26 +50,13 @@ _HEADINGS = {f"h{level}": level for level in range(1, 7)}
 
 # Page furniture a reader's eye skips: navigation (breadcrumbs, "Next topic", the
 # sidebar's table of contents), search boxes, the site's banner and footer (ARIA roles),
-# a heading's permalink.
+# a heading's permalink, a footnote's mark.
 _CHROME_ROLES = {"navigation", "search", "banner", "contentinfo"}
+_FOOTNOTE_MARK = "reference"  # Wikipedia's "[4]" after a word, a link to a footnote
 _PERMALINK = "headerlink"  # the "¶" link Sphinx and Python-Markdown put after headings
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "wbr"}
+# A sign that a page may mark its main content: only then is it read for one.
 _MAIN = re.compile(r"<main[\s>]|\brole\s*=\s*[\"']?main\b", re.IGNORECASE)
-
-
-class _Region:
-    """The element a page region opened with, followed to its own end tag."""
-
-    def __init__(self, tag: str) -> None:
-        self.tag, self.depth = tag, 1
-
-    def start(self, tag: str) -> None:
-        self.depth += tag == self.tag
-
-    def end(self, tag: str) -> bool:
-        """True when ``tag`` closes the region."""
-        self.depth -= tag == self.tag
-        return self.depth == 0
 
 
 class _HTMLText(HTMLParser):
@@ -77,7 +64,7 @@ class _HTMLText(HTMLParser):
     content (``<main>``, ``role="main"``) that content alone, and never navigation,
     search boxes, banners or footers. The stdlib parser is enough for text extraction."""
 
-    _SKIP = {"script", "style", "noscript", "template", "head"}
+    _SKIP = {"script", "style", "noscript", "template", "head", "svg"}
     _BLOCK = {
         "p",
         "div",
@@ -102,11 +89,13 @@ class _HTMLText(HTMLParser):
         "footer",
     }
 
-    def __init__(self, main_only: bool) -> None:
+    def __init__(self, main_only: bool, hide_chrome: bool) -> None:
         super().__init__(convert_charrefs=True)
-        self._read = "before main" if main_only else "all"
-        self._main: _Region | None = None  # inside the main content
-        self._chrome: _Region | None = None  # inside navigation, a footer ...
+        self._main_only, self._hide_chrome = main_only, hide_chrome
+        self._open: list[str] = []  # the elements open, outermost first
+        self._main_at: int | None = None  # the main element's depth, while inside it
+        self._chrome_at: int | None = None  # a navigation region's depth, while inside it
+        self.main_seen = False
         self.parts: list[str] = []
         self.title = ""
         self._skip = 0
@@ -116,36 +105,41 @@ class _HTMLText(HTMLParser):
         self._heading: list[str] | None = None  # the text of the heading being read
 
     def _follow(self, tag: str, attrs: list) -> None:
-        """Note the regions ``tag`` opens."""
-        for region in (self._main, self._chrome):
-            if region is not None:
-                region.start(tag)
-        if self._chrome is not None or tag in _VOID:
+        """Note the element ``tag`` opens, and the region it starts, if any."""
+        if tag in _VOID:
+            return
+        depth = len(self._open)
+        self._open.append(tag)
+        if self._chrome_at is not None:
             return
         given = dict(attrs)
         role = (given.get("role") or "").lower()
-        if (
-            tag == "nav"
-            or role in _CHROME_ROLES
-            or _PERMALINK in (given.get("class") or "").split()
-        ):
-            self._chrome = _Region(tag)
-        elif self._read == "before main" and (tag == "main" or role == "main"):
-            self._main, self._read = _Region(tag), "all"
+        classes = (given.get("class") or "").split()
+        furniture = _PERMALINK in classes or (tag == "sup" and _FOOTNOTE_MARK in classes)
+        if self._hide_chrome and (tag == "nav" or role in _CHROME_ROLES or furniture):
+            self._chrome_at = depth
+        elif self._main_only and not self.main_seen and (tag == "main" or role == "main"):
+            self._main_at, self.main_seen = depth, True
 
     def _unfollow(self, tag: str) -> None:
-        """Note the regions ``tag`` closes: after the main content, nothing is read."""
-        if self._chrome is not None and self._chrome.end(tag):
-            self._chrome = None
-        elif self._main is not None and self._main.end(tag):
-            self._main, self._read = None, "after main"
+        """Close ``tag`` and any element left open inside it, and the regions they began
+        (a region whose end tag is missing ends with its parent)."""
+        if tag not in self._open:
+            return  # a stray end tag
+        del self._open[len(self._open) - 1 - self._open[::-1].index(tag) :]
+        if self._chrome_at is not None and len(self._open) <= self._chrome_at:
+            self._chrome_at = None
+        if self._main_at is not None and len(self._open) <= self._main_at:
+            self._main_at = None  # one main region: nothing after it is read
 
     @property
     def _reading(self) -> bool:
-        return self._read == "all" and self._chrome is None
+        if self._chrome_at is not None:
+            return False
+        return not self._main_only or self._main_at is not None
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
-        if tag == "title":
+        if tag == "title" and not self.title:  # the page's, not an SVG image's in its body
             self._in_title = True
         was = self._reading
         self._follow(tag, attrs)
@@ -304,13 +298,19 @@ def _span(value: str | None) -> int:
 
 
 def html(markup: str) -> Extracted:
-    parser = _HTMLText(main_only=bool(_MAIN.search(markup)))
-    parser.feed(markup)
-    parser.close()
-    text = "".join(parser.parts)
-    text = re.sub(r"[ \t\r\f\v]+", " ", text)
-    text = re.sub(r" *\n *", "\n", text)
-    text = re.sub(r"\n{3,}", "\n\n", text).strip()
+    """The page's main region if it marks one, else the page, without its navigation; a
+    page that gives no text so read (a region never closed) is read whole."""
+    ways = [(False, True), (False, False)]
+    for main_only, hide_chrome in ([(True, True)] if _MAIN.search(markup) else []) + ways:
+        parser = _HTMLText(main_only, hide_chrome)
+        parser.feed(markup)
+        parser.close()
+        text = "".join(parser.parts)
+        text = re.sub(r"[ \t\r\f\v]+", " ", text)
+        text = re.sub(r" *\n *", "\n", text)
+        text = re.sub(r"\n{3,}", "\n\n", text).strip()
+        if text and (parser.main_seen or not main_only):
+            break
     return Extracted(text, unescape(parser.title).strip(), headings=tuple(parser.headings))
 
 

@@ -5,7 +5,8 @@ A PDF's text layer, read in content order, gives a table cell by cell ("code", "
 as it looks, columns aligned by spaces, which shows the grid; a run of lines whose cells
 start at the same columns is a table. Its cells are then looked for, in order and
 separated only by white space, in the content-order text, and that span is replaced by
-one line per row ("code: 307; name: temp."). Where they are not found in that order
+one line per row ("code: 307; name: temp."; the first row names the columns when it
+holds no digit and the others do). Where they are not found in that order
 (a page laid out in two columns of prose, a table drawn cell by cell out of order), or
 where the text already has a row per line, it is left as it was: a table is only
 rewritten when it is certain what it replaces and that its rows were lost.
@@ -31,10 +32,20 @@ def with_rows(text: str, layout: str) -> str:
         cells = [cell for row in rows for cell in row]
         found = re.search(r"(\s+)".join(re.escape(cell) for cell in cells), text)
         if found and _cell_by_cell(found, rows):
-            header = 1 if not any(ch.isdigit() for ch in "".join(rows[0])) else 0
+            header = 1 if _is_header(rows) else 0
             lines = "\n".join(table_lines([list(r) for r in rows], header))
             text = f"{text[: found.start()]}{lines}{text[found.end() :]}"
     return text
+
+
+def _is_header(rows: list[list[str]]) -> bool:
+    """The first row names the columns: it holds no digit where the rows under it do (a
+    list of options or names, digits nowhere, reads as cells, not as "-v: -q")."""
+
+    def digits(row: list[str]) -> bool:
+        return any(ch.isdigit() for ch in "".join(row))
+
+    return not digits(rows[0]) and any(digits(row) for row in rows[1:])
 
 
 def _cell_by_cell(found: re.Match, rows: list[list[str]]) -> bool:

@@ -32,9 +32,13 @@ _LIST_MARK = re.compile(_MARK)
 # A version note is one statement however many sentences it has: "Changed in version
 # 3.7: Added the text parameter. Added the capture_output parameter." split in two
 # leaves the second without the version it was added in.
-_VERSION_NOTE = re.compile(
-    "|".join(re.escape(w) for w in (*VERSION_NOTES.values(), *NEWER_VERSION_NOTES)) + r" \S+:"
+_VERSION_NOTE = re.compile(  # "Changed in version 3.7: ...", or a bare "New in version 3.5."
+    "(?:"
+    + "|".join(re.escape(w) for w in (*VERSION_NOTES.values(), *NEWER_VERSION_NOTES))
+    + r") v?\d[\w.]*?(?::|\.?$)",
+    re.MULTILINE,
 )
+_NOTE_LINES = 3  # a note takes at most this many lines after its own
 _WRAP = re.compile(r"[ \t]*\r?\n[ \t]*")
 
 
@@ -80,22 +84,33 @@ def flat(text: str) -> str:
     return _WRAP.sub(" ", text)
 
 
+def _continues_note(text: str, note_end: int, start: int) -> bool:
+    """The line at ``start`` follows a version note ending at ``note_end`` directly (no
+    blank line between), ends a sentence, and starts no heading, list item or table."""
+    line = text[start : text.find("\n", start) if "\n" in text[start:] else len(text)]
+    return (
+        text[note_end:start].count("\n") == 1
+        and not _BLOCK_START.match(line)
+        and text[note_end - 1 : note_end] in {".", ")"}
+    )
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence; a line break ends one unless it only wraps it, and a
     version note is one sentence."""
     spans: list[tuple[int, int]] = []
-    note_ends = -1  # where the version note being read ends, so far
+    taken = -1  # lines a version note has taken after its own (-1: not in a note)
     for start, end in _blocks(text):
         note = _VERSION_NOTE.match(text, start)
-        if note or (note_ends >= 0 and text[note_ends:start].count("\n") == 1):
-            # a note, or a line right after one (no blank line between): one sentence
-            if note:
-                spans.append((start, end))
-            else:
-                spans[-1] = (spans[-1][0], end)
-            note_ends = end
+        if note:
+            spans.append((start, end))
+            taken = 0
             continue
-        note_ends = -1
+        if 0 <= taken < _NOTE_LINES and _continues_note(text, spans[-1][1], start):
+            spans[-1] = (spans[-1][0], end)
+            taken += 1
+            continue
+        taken = -1
         for s, e in _punkt().span_tokenize(text[start:end]):
             if spans and _LIST_MARK.fullmatch(text[spans[-1][0] : spans[-1][1]]):
                 spans[-1] = (spans[-1][0], start + e)  # punkt ends a sentence at "1."

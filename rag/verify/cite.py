@@ -23,7 +23,8 @@ _MARKERS = rf"(?:\[{_MARKER_NUMBERS}\])+"  # [1], [1][2]
 # A run of markers, unless glued to a name: "heap[0]" and "sys.argv[1]" are code.
 MARKER = re.compile(rf"(?:\s+|(?<![\w)\]]))({_MARKERS})")
 _ONE = re.compile(rf"\[({_MARKER_NUMBERS})\]")
-_GLUED = re.compile(rf"[\w)\]]+?({_MARKERS})(?![\w(\[])")
+# A run glued to a word and ending the sentence or clause: "element[1]." (perhaps a marker)
+_GLUED = re.compile(rf"[\w)\]]+?({_MARKERS})(?=[.!?,;:]|\s*$)")
 ABSTAIN_SENTINEL = "NOT_IN_DOCUMENTS"
 # How models phrase "not in the passages" when they ignore the sentinel (also used to
 # read the llama-index baseline's replies in evals/, which has no abstention flag).
@@ -72,20 +73,31 @@ def markers(text: str) -> list[int]:
     ]
 
 
-def unglued(raw: str, source: str) -> str:
-    """``raw`` with markers a model glued to a word ("element[1].") set apart, unless the
-    word and brackets are copied from ``source`` (code such as "heap[0]" stays as is)."""
+def unglued(raw: str, source: str, passages: int) -> str:
+    """``raw`` with markers a model glued to a word at the end of a sentence ("element[1].")
+    set apart: those whose numbers are all passage numbers (1 to ``passages``) and that
+    are not copied from ``source`` (code such as "heap[0]" or "sys.argv[1]" stays)."""
 
     def part(m: re.Match) -> str:
         word = m.group(0)[: m.start(1) - m.start()]
         groups = _ONE.findall(m.group(1))
         code = next(
-            k for k in range(len(groups), -1, -1) if not k or word + _joined(groups[:k]) in source
+            (
+                k
+                for k in range(len(groups), -1, -1)
+                if (not k or word + _joined(groups[:k]) in source)
+                and all(_passage_numbers(g, passages) for g in groups[k:])
+            ),
+            len(groups),  # no reading as markers: the model's own code
         )
         rest = _joined(groups[code:])
         return word + _joined(groups[:code]) + (f" {rest}" if rest else "")
 
     return _GLUED.sub(part, raw)
+
+
+def _passage_numbers(group: str, passages: int) -> bool:
+    return all(1 <= int(n) <= passages for n in re.split(r"[,;]", group))
 
 
 def _joined(groups: list[str]) -> str:
@@ -152,7 +164,7 @@ def verify(
     """
     sentences: list[Sentence] = []
     citations: dict[int, Citation] = {}  # passage index -> citation
-    for text, numbers in claims(unglued(raw, " ".join(p.text for p in passages))):
+    for text, numbers in claims(unglued(raw, " ".join(p.text for p in passages), len(passages))):
         claimed = list(dict.fromkeys(n - 1 for n in numbers if 1 <= n <= len(passages)))
         overlap = [support(text, p.text) for p in passages]
         # Each cited passage alone first (a citation that is not needed is not shown),

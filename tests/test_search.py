@@ -78,3 +78,16 @@ def test_the_keyword_index_is_kept_beside_the_store_until_the_store_changes(tmp_
     # one folder per store state; the older state's is gone, no half-written one is left
     now = list((tmp_path / "store" / "keywords").iterdir())
     assert len(now) == 1 and now[0] != saved[0].parent
+
+
+def test_dense_weight_one_never_builds_the_keyword_index(seeded, monkeypatch):
+    from rag.index.retrieve import Retriever
+
+    retriever = Retriever(seeded.store, seeded.retriever.embed_query, dense_weight=1.0)
+
+    def refuse(self):
+        raise AssertionError("the keyword index was built")
+
+    monkeypatch.setattr(Retriever, "keyword_index", refuse)
+    passages, cosine = retriever.retrieve("Who is Steve Witkoff?", 3)
+    assert "special envoy, Steve Witkoff" in passages[0].text and cosine > 0.3

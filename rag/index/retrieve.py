@@ -121,9 +121,11 @@ class Retriever:
     def retrieve(self, query: str, k: int, mode: Mode = "hybrid") -> tuple[list[Passage], float]:
         """The passages, plus the best dense cosine similarity (the answerer's gate)."""
         pool = max(self.candidates, k)
-        dense = self.store.query(self.embed_query(query), pool) if mode != "bm25" else []
-        keyword = self.keyword_index().search(query, pool) if mode != "dense" else []
         dense_share = {"dense": 1.0, "bm25": 0.0}.get(mode, self.dense_weight)
+        dense = self.store.query(self.embed_query(query), pool) if mode != "bm25" else []
+        # at a dense weight of 1 the keyword index is never built (a Chroma server's
+        # collection of millions: docs/scale.md)
+        keyword = self.keyword_index().search(query, pool) if dense_share < 1 else []
         fused, chunks = fuse(dense, keyword, dense_share)
         best = best_ids(fused, k)
         passages = [

@@ -92,9 +92,6 @@ MIN_PROBE_COSINE = 0.98
 # share of question words 0 or 0.5, with RAG_CONTEXT_TOKENS 150): every fold picked 0.5
 # for both, so one number serves (docs/how-answers-work.md, "What the model reads").
 WINDOW_SHARE = 0.5
-# Added to the rank of a sentence that gives the kind of answer a question asks for (a
-# version, a number, a date: rag/answer/expect.py). PENDING MEASUREMENT.
-KIND_BOOST = 0.0
 
 # rag/ingest/ocr.py: a scanned page is rendered at this resolution for OCR (what scanners
 # and the scans of the OCR benchmark use), and a gap between two lines wider than this

@@ -149,6 +149,17 @@ def test_a_sentence_ranks_with_its_window():
     assert all(text[u.start - 100 : u.end - 100] == u.text for u, _ in ranked)  # exact spans
 
 
+def test_asked_for_a_version_the_model_reads_the_sentences_giving_one_first():
+    from rag.answer.evidence import kind_first
+    from rag.index.retrieve import Passage
+
+    texts = ["StrEnum members are strings.", "See also Enum.", "New in version 3.11: StrEnum."]
+    ranked = [(Passage(1, 1.0, "e.html", "E", 0, len(t), None, t, "c"), 0.5) for t in texts]
+    first = [u.text for u, _ in kind_first("Which Python version added StrEnum?", ranked)]
+    assert first == [texts[2], texts[0], texts[1]]  # the rest keep their rank
+    assert [u.text for u, _ in kind_first("What is StrEnum?", ranked)] == texts
+
+
 def test_the_context_is_the_best_sentences_that_fit_the_token_budget():
     from rag.answer.evidence import within
     from rag.index.retrieve import Passage

@@ -19,7 +19,7 @@ from rag.index.retrieve import Passage, Retriever
 from rag.ingest.chunk import count_tokens
 from rag.text.overlap import content_terms
 from rag.text.sentences import sentence_spans
-from rag.thresholds import KIND_BOOST, WINDOW_SHARE
+from rag.thresholds import WINDOW_SHARE
 
 Embed = Callable[[list[str]], np.ndarray]  # texts -> unit vectors (rows)
 
@@ -68,8 +68,16 @@ def gather(
     # X, and a sentence can stand out in a passage about other things: either counts.
     confidence = max([best_passage] + [cosine for _, cosine in ranked])
     chunks = {p.chunk_id: p for p in passages}
-    context = within(ranked, context_tokens)
+    context = within(kind_first(question, ranked), context_tokens)
     return Evidence(question, ranked, chunks, confidence, context)
+
+
+def kind_first(question: str, ranked: list[tuple[Passage, float]]) -> list[tuple[Passage, float]]:
+    """Asked for a version, a number or a date, the sentences that give one come first,
+    each group in rank order: the model reads them (and quotes the first it reads) before
+    the sentences that merely share the question's words. What is quoted without a model
+    keeps the plain rank, whose best sentences lacking the kind are a reason to abstain."""
+    return sorted(ranked, key=lambda unit: not expect.gives_kind(question, unit[0].text))
 
 
 def within(ranked: list[tuple[Passage, float]], budget: int) -> list[Passage]:
@@ -126,11 +134,9 @@ def rank_sentences(
     def share(text: str) -> float:
         return len(terms & content_terms(text)) / max(len(terms), 1)
 
-    typed = expect.expected_kind(question) is not None
     scores = [
         (1 - WINDOW_SHARE) * (cosine[j] + share(candidates[j].text))
         + WINDOW_SHARE * (window_cosine[j] + share(windows[j]))
-        + (KIND_BOOST if typed and expect.gives_kind(question, candidates[j].text) else 0.0)
         for j in range(n)
     ]
     order = sorted(range(n), key=lambda j: -scores[j])

@@ -85,7 +85,7 @@ def request(settings: Settings, payload: dict, say=print) -> Iterator[dict]:
     for _attempt in range(2):  # a stale server exits when asked: then start a fresh one
         conn = _connect(sock_path)
         if conn is None:
-            say("starting the warm engine: this answer loads the models, later ones reuse them")
+            say("starting the warm engine: it loads the models now, later requests reuse them")
             conn = _start(settings, sock_path)
         with conn, conn.makefile("rb") as replies:
             try:

@@ -24,7 +24,7 @@ from rag.errors import RagError
 from rag.ingest.load import SkipFile, find_files, load
 from rag.models.catalogue import DEFAULT
 from rag_evals.data import load_questions
-from rag_evals.report import pyplot
+from rag_evals.report import saved
 
 INSTALLED = Path("/usr/share/doc/python3.11/html")
 SEED_QUESTIONS = Path(__file__).parent / "datasets" / "seed" / "questions.jsonl"
@@ -458,10 +458,7 @@ def markdown(results: dict) -> str:
 def write(results: dict, out: Path) -> None:
     """bench.json, bench.md and, with the ``rag[eval]`` extra, bench.png (latency and
     memory against store size)."""
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "bench.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
-    (out / "bench.md").write_text(markdown(results), encoding="utf-8")
-    plt = pyplot()
+    plt = saved(out, "bench", results, markdown(results))
     if plt is None:
         return
     curve = results["store_curve"]

@@ -51,6 +51,14 @@ def write_report(run: EvalRun, out: Path) -> list[Path]:
     return paths
 
 
+def saved(out: Path, name: str, results: dict, text: str):
+    """``name``.json and ``name``.md written to ``out``; pyplot for its chart, or None."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"{name}.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
+    (out / f"{name}.md").write_text(text, encoding="utf-8")
+    return pyplot()
+
+
 def pyplot():
     """matplotlib's pyplot drawing to files, or None without the ``rag[eval]`` extra
     (the reports are written all the same, without their chart)."""

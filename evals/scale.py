@@ -30,7 +30,7 @@ from rag.models.catalogue import DEFAULT
 from rag.settings import Settings
 from rag_evals.bench import _machine, _measured, corpus
 from rag_evals.data import load_questions
-from rag_evals.report import pyplot
+from rag_evals.report import saved
 
 PARAGRAPHS_PER_FILE = 12
 QUERIES = 60  # search latency: the opening words of this many paragraphs
@@ -227,10 +227,7 @@ def markdown(results: dict) -> str:
 
 def write(results: dict, out: Path) -> None:
     """scale.json, scale.md and, with matplotlib, scale.png (each figure against N)."""
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "scale.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
-    (out / "scale.md").write_text(markdown(results), encoding="utf-8")
-    plt = pyplot()
+    plt = saved(out, "scale", results, markdown(results))
     if plt is None:
         return
     points = results["points"]

@@ -33,7 +33,7 @@ def with_rows(text: str, layout: str) -> str:
         found = re.search(r"(\s+)".join(re.escape(cell) for cell in cells), text)
         if found and _cell_by_cell(found, rows):
             header = 1 if _is_header(rows) else 0
-            lines = "\n".join(table_lines([list(r) for r in rows], header))
+            lines = "\n".join(table_lines(rows, header))
             text = f"{text[: found.start()]}{lines}{text[found.end() :]}"
     return text
 

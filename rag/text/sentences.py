@@ -85,12 +85,12 @@ def flat(text: str) -> str:
 
 
 def _continues_note(text: str, note_end: int, start: int) -> bool:
-    """The line at ``start`` follows a version note ending at ``note_end`` directly (no
-    blank line between), ends a sentence, and starts no heading, list item or table."""
-    line = text[start : text.find("\n", start) if "\n" in text[start:] else len(text)]
+    """The block at ``start`` follows a version note ending at ``note_end`` directly (no
+    blank line between) after a full stop, and is no heading, list item or table."""
+    line_end = text.find("\n", start)
     return (
         text[note_end:start].count("\n") == 1
-        and not _BLOCK_START.match(line)
+        and not _BLOCK_START.match(text, start, line_end if line_end >= 0 else len(text))
         and text[note_end - 1 : note_end] in {".", ")"}
     )
 

@@ -66,10 +66,7 @@ class Sentence:
 def markers(text: str) -> list[int]:
     """Every number inside ``[n]`` / ``[n, m]`` markers, in order."""
     return [
-        int(n)
-        for run in MARKER.findall(text)
-        for group in _ONE.findall(run)
-        for n in re.split(r"[,;]", group)
+        n for run in MARKER.findall(text) for group in _ONE.findall(run) for n in _numbers(group)
     ]
 
 
@@ -96,8 +93,13 @@ def unglued(raw: str, source: str, passages: int) -> str:
     return _GLUED.sub(part, raw)
 
 
+def _numbers(group: str) -> list[int]:
+    """The numbers inside one marker: "1, 2" -> [1, 2]."""
+    return [int(n) for n in re.split(r"[,;]", group)]
+
+
 def _passage_numbers(group: str, passages: int) -> bool:
-    return all(1 <= int(n) <= passages for n in re.split(r"[,;]", group))
+    return all(1 <= n <= passages for n in _numbers(group))
 
 
 def _joined(groups: list[str]) -> str:

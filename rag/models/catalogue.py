@@ -40,12 +40,12 @@ class Tier:
 TIERS = {
     # The default. The 1.5B model also judges answerability and verifies claims
     # (rag/models/judge.py).
-    "qwen-1.5b": Tier(QWEN_15B, "default; also the judge", 2.4, JUDGE_QWEN_15B),
+    "qwen-1.5b": Tier(QWEN_15B, "default; also the judge", 1.8, JUDGE_QWEN_15B),
     # Slower here than the default: the 1.5B judge has read the prompt, and another
     # model must read it again (docs/benchmarks.md). As the verifier's tier it is the
     # generator's own model: no second one loaded.
     "qwen-0.5b": Tier(
-        QWEN_05B, "smaller, weaker writer; the 1.5B still judges", 3.1, JUDGE_QWEN_05B
+        QWEN_05B, "smaller, weaker writer; the 1.5B still judges", 2.4, JUDGE_QWEN_05B
     ),
     # A verifier's tier only: shared words, fast, fooled by reworded falsehoods.
     "overlap": Tier(

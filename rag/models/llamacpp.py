@@ -30,6 +30,12 @@ class LocalServer:
         params.n_ctx = context * SLOTS
         params.n_parallel = SLOTS
         params.cache_prompt = True
+        # Read the weights into memory instead of mapping the file: llama.cpp repacks
+        # most of them for the CPU's kernels, so a mapping kept the file's pages resident
+        # beside the repacked copy; and no host-memory cache of old prompts, which grew
+        # with every question (docs/models.md, "Memory").
+        params.load_mode = xllamacpp.llama_load_mode.LLAMA_LOAD_MODE_NONE
+        params.cache_ram_mib = 0
         params.warmup = False
         params.hostnames = ["127.0.0.1"]
         with socket.socket() as s:

@@ -1,5 +1,6 @@
 """The engine behind both doors (CLI and Python): one object wiring settings to the flow."""
 
+import contextlib
 from collections.abc import Iterable, Iterator
 from functools import cached_property
 from pathlib import Path
@@ -82,7 +83,8 @@ class Assistant:
             chunker = Chunker(s.chunk_tokens, s.chunk_overlap)
         truncated_before = getattr(embedder, "truncated", 0)
         store = self.store
-        with StoreLock(s):  # a second writer is refused, never interleaved
+        # a second writer to a folder is refused, never interleaved; a server takes many
+        with contextlib.nullcontext() if s.chroma_url else StoreLock(s):
             report = ingest(
                 [Path(p) for p in paths],
                 store,

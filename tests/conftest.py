@@ -1,17 +1,15 @@
 """Shared fixtures: the real embedding model, real Chroma stores in temp folders."""
 
 import os
-import shutil
-import socket
 import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 
 import rag  # noqa: F401  (applies the offline guards first)
 from rag import Assistant
+from rag_evals.durability import free_port, start_chroma
+from rag_evals.durability import rag_command as rag_exe
 
 # Commands answer in their own process unless a test asks for a warm engine (test_warm.py):
 # engines left behind by hundreds of test commands would each hold a model for minutes.
@@ -34,17 +32,6 @@ def assistant(tmp_path) -> Assistant:
     return Assistant(store=tmp_path / "store")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def rag_exe() -> str:
-    """The installed `rag` command."""
-    return shutil.which("rag") or str(Path(sys.executable).parent / "rag")
-
-
 def run_rag(
     *args: str, cwd: Path | None = None, env: dict | None = None, timeout: float = 300
 ) -> subprocess.CompletedProcess:
@@ -57,25 +44,6 @@ def run_rag(
         env={**os.environ, **(env or {})},
         timeout=timeout,
     )
-
-
-def start_chroma(path: Path, port: int) -> subprocess.Popen:
-    """A real Chroma server (`chroma run`) on 127.0.0.1:port, once it accepts connections."""
-    exe = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
-    proc = subprocess.Popen(
-        [exe, "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return proc
-        except OSError:
-            time.sleep(0.3)
-    proc.kill()
-    pytest.fail("chroma server did not start")
 
 
 @pytest.fixture(scope="session")

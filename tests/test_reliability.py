@@ -5,18 +5,19 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from rag import Assistant
 from rag.errors import RagError
 from rag.verify.cite import markers
+from rag_evals.durability import compare, equal, snapshot
 from tests.conftest import ROOT, SEEDS, free_port, rag_exe, run_rag, start_chroma
 
 SQUAD_DOCS = ROOT.parent / "shared" / "datasets" / "squad2-open" / "docs"
@@ -30,17 +31,6 @@ def _corpus(tmp_path: Path) -> Path:
     if not SQUAD_DOCS.is_dir():
         pytest.skip("needs ../shared/datasets/squad2-open beside the checkout (as in CI)")
     return Path(shutil.copytree(SQUAD_DOCS, tmp_path / "corpus"))
-
-
-def _snapshot(store: Path) -> tuple[list, list, np.ndarray, dict]:
-    """Everything the store holds: chunk ids, texts, metadata, vectors, and the manifest."""
-    s = Assistant(store=store).store
-    got = s._chunks.get(include=["documents", "metadatas", "embeddings"])
-    order = np.argsort(got["ids"])
-    ids = [got["ids"][i] for i in order]
-    docs = [(got["documents"][i], got["metadatas"][i]) for i in order]
-    vectors = np.asarray(got["embeddings"])[order]
-    return ids, docs, vectors, {k: v.sha256 for k, v in s.manifest().items()}
 
 
 def _wait_for_lock(store: Path, proc: subprocess.Popen, timeout: float = 60) -> None:
@@ -75,11 +65,8 @@ def test_sigkill_during_ingest_then_rerun_equals_an_uninterrupted_run(tmp_path):
     assert kills >= 3, "the ingest finished before it could be killed; use a larger corpus"
     final = run_rag("ingest", str(corpus), "--store", str(victim))
     assert final.returncode == 0, final.stderr  # the dead holder's lock did not go stale
-    ids, docs, vectors, manifest = _snapshot(victim)
-    want_ids, want_docs, want_vectors, want_manifest = _snapshot(clean)
-    assert ids == want_ids and len(set(ids)) == len(ids)  # no duplicates, no orphans
-    assert docs == want_docs and manifest == want_manifest
-    assert np.allclose(vectors, want_vectors, atol=1e-4)
+    diff = compare(snapshot(Assistant(store=victim)), snapshot(Assistant(store=clean)))
+    assert equal(diff), diff  # no duplicates, no orphans, same texts, vectors and manifest
 
 
 def test_second_ingest_on_the_same_store_is_refused_clearly(tmp_path):
@@ -216,6 +203,83 @@ def test_chroma_server_down_is_a_clear_error_and_a_restart_recovers(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_repair_after_a_dead_writer_leaves_a_live_writers_chunks(tmp_path):
+    """Two writers share a store (as on a Chroma server): one died mid-batch, the other is
+    writing. The next ingest removes the dead one's half-written chunks only."""
+    store = tmp_path / "store"
+    Assistant(store=store).ingest([SEEDS])
+    live, later = Assistant(store=store).store, Assistant(store=store).store
+    vector = [1.0] + [0.0] * (live.dim - 1)
+
+    def half_written(source: str) -> None:  # chunks stored, the file's record not yet
+        meta = {"source": source, "sha256": "x", "title": "", "start": 0, "end": 4}
+        live._chunks.add(
+            ids=[f"{source}:0"], embeddings=[vector], documents=["text"], metadatas=[meta]
+        )
+
+    live.begin()
+    live._claim(["live.txt"])
+    half_written("live.txt")
+    gone = subprocess.Popen(["true"])
+    gone.wait()  # a pid on this machine that no longer runs
+    dead = {
+        "pending": True,
+        "host": socket.gethostname(),
+        "pid": gone.pid,
+        "since": "",
+        "expires": time.time() + 600,
+        "sources": json.dumps(["dead.txt"]),
+    }
+    live._files.upsert(ids=["__ingest_pending__:dead"], embeddings=[[0.0]], metadatas=[dead])
+    half_written("dead.txt")
+    before = later.count()
+    later.begin()  # finds the dead mark: repairs
+    assert later.count() == before - 1
+    assert set(later.chunks(["live.txt:0", "dead.txt:0"])) == {"live.txt:0"}
+    assert later.pending()  # the live writer's mark (and the later one's) stay
+    later.finish()
+    live.finish()
+    assert not live.pending()
+
+
+def test_three_writers_and_three_askers_on_one_chroma_server(tmp_path, chroma_server):
+    """`rag ingest` of three folders at once into one collection while `rag search`
+    runs: every file once, exactly the chunks one writer makes, no process fails."""
+    corpus = _corpus(tmp_path)
+    folders = [tmp_path / f"writer{i}" for i in range(3)]
+    for i, path in enumerate(sorted(corpus.iterdir())):
+        (folders[i % 3]).mkdir(exist_ok=True)
+        shutil.copy(path, folders[i % 3])
+    shared = {"RAG_CHROMA_URL": chroma_server, "RAG_COLLECTION": "writers3"}
+    assert run_rag("ingest", str(SEEDS), env=shared).returncode == 0
+    asked = [run_rag("search", "Steve Witkoff", "--json", env=shared)]
+    before = json.loads(asked[0].stdout)["results"][0]["start"]
+    writers = [
+        subprocess.Popen(
+            [RAG, "ingest", str(f)],
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, **shared, "RAG_INGEST_BATCH": "16"},
+        )
+        for f in folders
+    ]
+    with ThreadPoolExecutor(3) as pool:
+        while any(w.poll() is None for w in writers):
+            asked += pool.map(
+                lambda _: run_rag("search", "Steve Witkoff", "--json", env=shared), range(3)
+            )
+    assert [w.wait() for w in writers] == [0, 0, 0], [w.stderr.read() for w in writers]
+    assert len(asked) > 3 and all(a.returncode == 0 for a in asked), asked[-1].stderr
+    assert all(json.loads(a.stdout)["results"][0]["start"] == before for a in asked)
+    alone = {"RAG_CHROMA_URL": chroma_server, "RAG_COLLECTION": "writer1"}
+    for folder in [SEEDS, *folders]:
+        assert run_rag("ingest", str(folder), env=alone).returncode == 0
+    together = snapshot(Assistant(chroma_url=chroma_server, collection="writers3"))
+    assert len(together["manifest"]) == 47  # the 46 files and the seed article
+    diff = compare(together, snapshot(Assistant(chroma_url=chroma_server, collection="writer1")))
+    assert equal(diff), diff
 
 
 def test_hostile_documents_cannot_reach_the_terminal_or_forge_citations(tmp_path):

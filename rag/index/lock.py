@@ -1,4 +1,7 @@
-"""One writer per store: an exclusive lock held for the whole of an ingest.
+"""One writer per embedded store: an exclusive lock held for the whole of an ingest.
+
+Chroma's embedded store is one process's; writers to a Chroma server need no lock here,
+each keeps a mark of its own in the store (rag/index/store.py).
 
 The lock is ``flock`` on a file, so the kernel drops it when its holder dies, even
 by SIGKILL: a lock cannot go stale. The file keeps the holder's pid and start time
@@ -6,7 +9,6 @@ only to say who holds it; a leftover file with no live lock means nothing.
 """
 
 import fcntl
-import hashlib
 import os
 import time
 from pathlib import Path
@@ -15,19 +17,11 @@ from rag.errors import RagError
 from rag.settings import Settings
 
 
-def lock_path(settings: Settings) -> Path:
-    """Beside an embedded store; in the cache folder for a Chroma server."""
-    if settings.chroma_url:
-        key = hashlib.sha256(f"{settings.chroma_url}\0{settings.collection}".encode()).hexdigest()
-        return settings.cache_dir / "locks" / f"{key[:16]}.lock"
-    return Path(settings.store) / "ingest.lock"
-
-
 class StoreLock:
     """``with StoreLock(settings):`` waits up to ``wait`` seconds, then refuses clearly."""
 
     def __init__(self, settings: Settings, wait: float = 0.0) -> None:
-        self.path = lock_path(settings)
+        self.path = Path(settings.store) / "ingest.lock"
         self.wait = wait
         self._fd: int | None = None
 

@@ -3,13 +3,19 @@
 Chunks live in one collection through llama-index's ChromaVectorStore; the manifest
 (one record per file: hash, chunk count) lives in a second collection of the same
 client, so an embedded store and a Chroma server behave alike. A file's manifest
-record is written only after all its chunks are, and an ingest that dies midway
-leaves a pending mark that makes the next run remove the half-written chunks.
+record is written only after all its chunks are. Each ingest keeps a mark of its own in
+the manifest while it writes, naming the files of the batch it is writing; an ingest that
+dies leaves its mark, and the next one removes the half-written chunks, except those of
+files another live ingest is writing (several writers share a Chroma server).
 """
 
 import functools
 import hashlib
 import json
+import os
+import socket
+import time
+import uuid
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,7 +31,10 @@ from llama_index.vector_stores.chroma import ChromaVectorStore
 from rag.errors import RagError
 from rag.settings import Settings
 
-_PENDING = "__ingest_pending__"
+_PENDING = "__ingest_pending__"  # an ingest's mark is this, ":" and its own id
+# A mark not renewed for this long belongs to a dead writer even on another machine; a
+# writer renews it at every batch, and on this machine a dead writer's pid tells sooner.
+LEASE_SECONDS = 600.0
 # Chroma's local store binds one SQL variable per record a read returns, and SQLite
 # allows 32,766: every read of a whole collection goes in pages well below that.
 PAGE = 5000
@@ -124,6 +133,7 @@ class Store:
         # the store's own folder (for what is kept beside it); a Chroma server has none
         self.folder = None if settings.chroma_url else Path(settings.store).resolve()
         self.model, self.dim = model, dim
+        self._mark = f"{_PENDING}:{uuid.uuid4().hex}"  # this process's, while it ingests
         self.client = client = chroma_client(settings, create)
         try:
             chunks = client.get_or_create_collection(
@@ -157,44 +167,75 @@ class Store:
         return {
             id_: FileRecord(id_, m["sha256"], int(m["chunks"]), m.get("title", ""), int(m["size"]))
             for id_, m in zip(got["ids"], got["metadatas"], strict=True)
-            if id_ != _PENDING
+            if not id_.startswith(_PENDING)
         }
 
     @_reported
     def begin(self) -> None:
-        """Mark an ingest in progress; if it dies, :meth:`repair` runs next time."""
-        if self.pending():
+        """Mark an ingest in progress, after repairing what dead ingests left."""
+        self._claim([])
+        dead = [id_ for id_, meta in self._marks().items() if not _alive(meta)]
+        if dead:
             self.repair()
-        self._files.upsert(ids=[_PENDING], embeddings=[[0.0]], metadatas=[{"pending": True}])
+            self._files.delete(ids=dead)
 
     @_reported
     def finish(self) -> None:
-        self._files.delete(ids=[_PENDING])
+        self._files.delete(ids=[self._mark])
 
     @_reported
     def pending(self) -> bool:
         """True while an ingest is under way (or died and awaits :meth:`repair`)."""
-        return bool(self._files.get(ids=[_PENDING])["ids"])
+        return bool(self._marks())
+
+    def _claim(self, sources: list[str]) -> None:
+        """Renew this ingest's mark, naming the files it is about to write."""
+        meta = {
+            "pending": True,
+            "host": socket.gethostname(),
+            "pid": os.getpid(),
+            "since": _started(os.getpid()),
+            "expires": time.time() + LEASE_SECONDS,
+            "sources": json.dumps(sources),
+        }
+        self._files.upsert(ids=[self._mark], embeddings=[[0.0]], metadatas=[meta])
+
+    def _marks(self) -> dict[str, dict]:
+        got = self._files.get(where={"pending": True}, include=["metadatas"])
+        return dict(zip(got["ids"], got["metadatas"], strict=True))
 
     @_reported
     def repair(self) -> int:
         """Make chunks and manifest agree after an interrupted ingest; return chunks removed.
 
         Chunks that no manifest record accounts for are deleted; a record whose chunks
-        are not all there is dropped, so that its file is ingested again.
+        are not all there is dropped, so that its file is ingested again. Files that a
+        live ingest is writing are left to it: the marks are read after the chunks, and
+        a writer names its files before it writes them.
         """
         manifest = self.manifest()
         got = _get_all(self._chunks, ["metadatas"])
+        writing = {
+            source
+            for meta in self._marks().values()
+            if _alive(meta)
+            for source in json.loads(meta.get("sources", "[]"))
+        }
         orphans, present = [], Counter()
         for id_, m in zip(got["ids"], got["metadatas"], strict=True):
-            rec = manifest.get(m.get("source", ""))
+            source = m.get("source", "")
+            rec = manifest.get(source)
+            if source in writing:
+                continue
             if rec is None or rec.sha256 != m.get("sha256"):
                 orphans.append(id_)
             else:
                 present[rec.source] += 1
         for i in range(0, len(orphans), PAGE):
             self._chunks.delete(ids=orphans[i : i + PAGE])
-        incomplete = [s for s, rec in manifest.items() if present[s] != rec.chunks]
+        incomplete = [
+            s for s, rec in manifest.items() if s not in writing and present[s] != rec.chunks
+        ]
         for source in incomplete:
             self.remove_file(source)
         return len(orphans)
@@ -208,6 +249,7 @@ class Store:
         fastest with large writes. Records come last, so a run killed midway leaves only chunks that
         :meth:`repair` removes.
         """
+        self._claim([record.source for record, _, _ in batch])
         nodes = []
         for record, chunks, vectors in batch:
             self.vectors.delete(record.source)
@@ -312,6 +354,30 @@ class Store:
         ]
 
 
+def _started(pid: int) -> str:
+    """When process ``pid`` started (so a reused pid is not taken for it); "" if unknown."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return ""
+
+
+def _alive(mark: dict) -> bool:
+    """Whether the ingest that wrote ``mark`` may still be writing."""
+    if float(mark.get("expires", 0)) < time.time():
+        return False  # not renewed in time, or a mark from before marks had leases
+    if mark.get("host") != socket.gethostname():
+        return True
+    pid = int(mark.get("pid", 0))
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass  # another user's live process
+    return _started(pid) == mark.get("since", "")
+
+
 def _get_all(collection, include: list[str], where: dict | None = None) -> dict[str, list]:
     """Every record of ``collection`` (those matching ``where``), read ``PAGE`` at a time
     (ids plus ``include``)."""
@@ -320,7 +386,7 @@ def _get_all(collection, include: list[str], where: dict | None = None) -> dict[
     while True:
         page = collection.get(include=include, where=where, limit=PAGE, offset=offset)
         for key in got:
-            got[key] += page[key]
+            got[key] += list(page[key])
         if len(page["ids"]) < PAGE:
             return got
         offset += PAGE

@@ -409,6 +409,14 @@ def _machine() -> dict:
     }
 
 
+def machine_line(machine: dict) -> str:
+    """The machine a report was measured on, in words."""
+    return (
+        f"{machine['cpus']} cores, {machine['memory_gb']} GB of memory, "
+        f"Python {machine['python']} on {machine['platform']}"
+    )
+
+
 def markdown(results: dict) -> str:
     """The figures as a Markdown table (printed by `rag bench`, saved as bench.md)."""
     i, r, a = results["ingest"], results["reingest"], results["answers"]
@@ -417,7 +425,7 @@ def markdown(results: dict) -> str:
     lines = [
         "# Benchmark",
         "",
-        f"Machine: {results['machine']}. Corpus: {results['corpus']}.",
+        f"Machine: {machine_line(results['machine'])}. Corpus: {results['corpus']}.",
         "",
         "| figure | value |",
         "|---|---|",

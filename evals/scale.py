@@ -28,7 +28,7 @@ from rag.ingest.chunk import Chunker
 from rag.ingest.load import find_files, load
 from rag.models.catalogue import DEFAULT
 from rag.settings import Settings
-from rag_evals.bench import _machine, _measured, corpus
+from rag_evals.bench import _machine, _measured, corpus, machine_line
 from rag_evals.data import load_questions
 from rag_evals.report import saved
 
@@ -201,7 +201,7 @@ def markdown(results: dict) -> str:
     lines = [
         "# Scale benchmark",
         "",
-        f"Machine: {results['machine']}. Text: paragraphs of {results['corpus']} "
+        f"Machine: {machine_line(results['machine'])}. Text: paragraphs of {results['corpus']} "
         f"(each drawn many times at the larger sizes). Answers: {results['model']}.",
         "",
         "| chunks | files | ingest chunks/s | forward share | ingest RSS MB | "

@@ -450,6 +450,24 @@ def bench_cmd(
             "10000,30000,100000.",
         ),
     ] = None,
+    kills: Annotated[
+        int | None,
+        typer.Option(
+            "--kills",
+            min=1,
+            help="Only the crash benchmark: an ingest of this many chunks killed (SIGKILL) "
+            "five times at random points, resumed, compared with a clean one.",
+        ),
+    ] = None,
+    server: Annotated[
+        int | None,
+        typer.Option(
+            "--server",
+            min=1,
+            help="Only the Chroma-server benchmark: three writers and three askers at once "
+            "over this many chunks.",
+        ),
+    ] = None,
     fresh: Annotated[
         bool,
         typer.Option("--fresh", help="Only new `rag` processes timed from their start."),
@@ -479,6 +497,20 @@ def bench_cmd(
             _print_json(results)
         else:
             out.print(scale_markdown(results), markup=False)
+        return
+    if kills is not None or server is not None:
+        from rag_evals import durability
+
+        if kills is not None:
+            results = durability.run_kills(out_dir, kills, say=say)
+            text = durability.kills_markdown(results)
+        else:
+            results = durability.run_server(out_dir, server, say=say)
+            text = durability.server_markdown(results)
+        if as_json:
+            _print_json(results)
+        else:
+            out.print(text, markup=False)
         return
     if answers:
         results = answers_only(say, model)

@@ -98,6 +98,21 @@ def test_a_sentence_restated_with_a_title_added_is_left_out(answer_with):
     assert len(answer.sentences) == 1 and "1 sentence(s)" in answer.note
 
 
+def test_a_sentence_that_only_says_where_the_answer_is_is_no_claim(answer_with):
+    # seen in `rag ask` on Click's docs: "... the `count=True` parameter. [1] The answer
+    # is in passage. [1]" showed the second sentence, verified, as part of the answer
+    assert claims("Use `count=True` [1]. The answer is in passage 2. [1]") == [
+        ("Use `count=True`.", [1])
+    ]
+    assert claims("Yes [1]. No answer is given for the text [2].") == [
+        ("Yes.", [1]),
+        ("No answer is given for the text.", [2]),
+    ]
+    answerer, _ = answer_with("The answer is in passage [1].")
+    answer = answerer.ask("Why has Putin focused on placating Trump?")
+    assert "in passage" not in answer.answer and "left out" not in (answer.note or "")
+
+
 def test_a_number_asked_for_and_not_given_is_an_abstention(answer_with):
     # The article names Sergei Markov but never his age: an invented age is unsupported,
     # and the best sentences about him give no number either.

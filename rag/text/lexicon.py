@@ -204,3 +204,10 @@ KEY = ("main", "central", "key")
 POINTS = ("idea", "point", "takeaway", "argument", "finding", "theme")
 COUNT_UNITS = ("sentence", "point", "bullet", "line")
 MENTIONED = ("mentioned", "named", "quoted")
+
+# Words of a sentence that talks about the sources instead of the subject ("The answer is
+# in passage [1]."): with nothing else in it, rag/verify/cite.py does not take it for a claim.
+SOURCE_TALK = (
+    "answer", "passage", "document", "question", "mentioned", "stated", "found", "given",
+    "provided", "according", "based", "see", "refer",
+)  # fmt: skip

@@ -120,6 +120,13 @@ def _collection(folder: Path, chunks: int, say) -> Collection:
     return collection
 
 
+def _ingested(folder: Path, env: dict[str, str], what: str) -> None:
+    """Ingest ``folder`` to its end; a failure stops the benchmark, saying ``what`` failed."""
+    run = _ingest(folder, env)
+    if run.wait():
+        raise RagError(f"{what} failed: {run.stderr.read().strip()}")
+
+
 def _ingest(folder: Path, env: dict[str, str]) -> subprocess.Popen:
     return subprocess.Popen(
         [rag_command(), "ingest", str(folder), "--json"],
@@ -130,10 +137,15 @@ def _ingest(folder: Path, env: dict[str, str]) -> subprocess.Popen:
     )
 
 
-def _writing(lock: Path, proc: subprocess.Popen) -> None:
-    """Wait until the ingest holds the store's lock: its start-up is no point to kill."""
-    while proc.poll() is None and not (lock.exists() and lock.read_text().startswith("pid")):
+def holds_lock(store: Path, proc: subprocess.Popen, timeout: float = 60) -> bool:
+    """Wait until the ingest ``proc`` holds ``store``'s lock (its start-up is no point to
+    kill); False if it ended or ``timeout`` passed first."""
+    lock, deadline = store / "ingest.lock", time.time() + timeout
+    while time.time() < deadline and proc.poll() is None:
+        if lock.exists() and lock.read_text().startswith("pid"):
+            return True
         time.sleep(0.05)
+    return False
 
 
 def _stored_chunks(store: Path) -> int:
@@ -154,14 +166,12 @@ def run_kills(out: Path | None, chunks: int, kills: int = 5, say=print) -> dict:
         say(f"{collection.chunks:,} chunks in {collection.files:,} files; clean ingest")
         clean, victim = work / "clean", work / "victim"
         started = time.perf_counter()
-        run = _ingest(collection.folder, {"RAG_STORE": str(clean)})
-        if run.wait():
-            raise RagError(f"the clean ingest failed: {run.stderr.read().strip()}")
+        _ingested(collection.folder, {"RAG_STORE": str(clean)}, "the clean ingest")
         clean_s = time.perf_counter() - started
         points = []
         while len(points) < kills:
             proc = _ingest(collection.folder, {"RAG_STORE": str(victim)})
-            _writing(victim / "ingest.lock", proc)
+            holds_lock(victim, proc)
             delay = float(rng.uniform(0.5, max(1.0, 0.8 * clean_s / kills)))
             time.sleep(delay)
             if proc.poll() is not None:  # it finished first: nothing left to kill
@@ -172,9 +182,7 @@ def run_kills(out: Path | None, chunks: int, kills: int = 5, say=print) -> dict:
             points.append({"after_s": round(delay, 1), "chunks_stored": stored})
             say(f"kill {len(points)} after {delay:.1f} s: {stored:,} chunks stored")
         started = time.perf_counter()
-        final = _ingest(collection.folder, {"RAG_STORE": str(victim)})
-        if final.wait():
-            raise RagError(f"the resumed ingest failed: {final.stderr.read().strip()}")
+        _ingested(collection.folder, {"RAG_STORE": str(victim)}, "the resumed ingest")
         resumed_s = time.perf_counter() - started
         diff = compare(
             snapshot(Assistant(store=victim, llm="extractive")),
@@ -198,25 +206,68 @@ def run_kills(out: Path | None, chunks: int, kills: int = 5, say=print) -> dict:
 def kills_markdown(results: dict) -> str:
     d = results["difference"]
     points = ", ".join(f"{p['after_s']} s ({p['chunks_stored']:,})" for p in results["kills"])
+    rows = [
+        ("collection", f"{d['clean_chunks']:,} chunks in {results['files']:,} files"),
+        ("clean ingest", f"{results['clean_ingest_s']:.0f} s"),
+        ("SIGKILLs: seconds after each run took the lock (chunks stored then)", points),
+        ("last resumed run", f"{results['last_resume_s']:.0f} s"),
+        ("chunks after resuming / clean", f"{d['chunks']:,} / {d['clean_chunks']:,}"),
+    ]
+    verdict = ("exactly the clean run's chunk set", results["exactly_the_clean_chunk_set"])
+    return _report("Killed ingests", results, rows, "", verdict)
+
+
+def server_markdown(results: dict) -> str:
+    d = results["difference"]
+    rows = [
+        ("collection", f"{d['chunks']:,} chunks in {results['files']:,} files and the seed"),
+        (
+            f"{results['writers']} writers at once, until the last finished",
+            f"{results['writers_s']:.0f} s",
+        ),
+        (
+            f"answers by {results['askers']} askers meanwhile (p50)",
+            f"{results['answers']} ({results['answer_p50_s'] or 0:.1f} s)",
+        ),
+        ("answers unlike the answer given with nobody writing", results["answers_changed"]),
+        ("errors", len(results["errors"])),
+    ]
+    verdict = ("exactly one writer's chunk set", results["exactly_the_single_writer_chunk_set"])
+    return _report(
+        "Several writers and askers on one Chroma server",
+        results,
+        rows,
+        " against one writer",
+        verdict,
+    )
+
+
+def _report(title: str, results: dict, rows: list, against: str, verdict: tuple) -> str:
+    """A benchmark's Markdown: its own rows, then how its store differs from the
+    reference run's, then the verdict."""
+    d = results["difference"]
+    rows = [
+        *rows,
+        (
+            f"duplicates, missing, extra{against}",
+            f"{d['duplicates']}, {d['missing']}, {d['extra']}",
+        ),
+        (
+            "same texts and metadata, same manifest",
+            f"{d['same_texts_and_metadata']}, {d['same_manifest']}",
+        ),
+        ("largest vector difference", d["max_vector_difference"]),
+        (f"**{verdict[0]}**", f"**{verdict[1]}**"),
+    ]
     return "\n".join(
         [
-            "# Killed ingests",
+            f"# {title}",
             "",
             f"Machine: {machine_line(results['machine'])}.",
             "",
             "| figure | value |",
             "|---|---|",
-            f"| collection | {d['clean_chunks']:,} chunks in {results['files']:,} files |",
-            f"| clean ingest | {results['clean_ingest_s']:.0f} s |",
-            f"| SIGKILLs: seconds after each run took the lock (chunks stored then) | {points} |",
-            f"| last resumed run | {results['last_resume_s']:.0f} s |",
-            f"| chunks after resuming / clean | {d['chunks']:,} / {d['clean_chunks']:,} |",
-            f"| duplicates, missing, extra | {d['duplicates']}, {d['missing']}, {d['extra']} |",
-            f"| same texts and metadata, same manifest | {d['same_texts_and_metadata']}, "
-            f"{d['same_manifest']} |",
-            f"| largest vector difference | {d['max_vector_difference']} |",
-            f"| **exactly the clean run's chunk set** | "
-            f"**{results['exactly_the_clean_chunk_set']}** |",
+            *(f"| {name} | {value} |" for name, value in rows),
             "",
         ]
     )
@@ -268,9 +319,7 @@ def run_server(out: Path | None, chunks: int, writers: int = 3, askers: int = 3,
         url = f"http://127.0.0.1:{port}"
         env = {"RAG_CHROMA_URL": url, "RAG_COLLECTION": "shared", "RAG_WARM_IDLE": "0"}
         try:
-            seeded = _ingest(SEED / "docs", env)
-            if seeded.wait():
-                raise RagError(f"ingesting the seed failed: {seeded.stderr.read().strip()}")
+            _ingested(SEED / "docs", env, "ingesting the seed")
             say("reference answers, nobody writing")
             stop = work / "stop"
             stop.touch()
@@ -297,9 +346,7 @@ def run_server(out: Path | None, chunks: int, writers: int = 3, askers: int = 3,
             say("the same folders by one writer into another collection")
             alone = {**env, "RAG_COLLECTION": "alone"}
             for folder in [SEED / "docs", *folders]:
-                one = _ingest(folder, alone)
-                if one.wait():
-                    raise RagError(f"the single writer failed: {one.stderr.read().strip()}")
+                _ingested(folder, alone, "the single writer")
             diff = compare(
                 snapshot(Assistant(chroma_url=url, collection="shared", llm="extractive")),
                 snapshot(Assistant(chroma_url=url, collection="alone", llm="extractive")),
@@ -330,36 +377,6 @@ def run_server(out: Path | None, chunks: int, writers: int = 3, askers: int = 3,
     if out:
         saved(out, "server", results, server_markdown(results))
     return results
-
-
-def server_markdown(results: dict) -> str:
-    d = results["difference"]
-    return "\n".join(
-        [
-            "# Several writers and askers on one Chroma server",
-            "",
-            f"Machine: {machine_line(results['machine'])}.",
-            "",
-            "| figure | value |",
-            "|---|---|",
-            f"| collection | {d['chunks']:,} chunks in {results['files']:,} files and the "
-            "seed article |",
-            f"| {results['writers']} writers at once, until the last finished | "
-            f"{results['writers_s']:.0f} s |",
-            f"| answers by {results['askers']} askers meanwhile (p50) | {results['answers']} "
-            f"({results['answer_p50_s'] or 0:.1f} s) |",
-            f"| answers unlike the answer given with nobody writing | "
-            f"{results['answers_changed']} |",
-            f"| errors | {len(results['errors'])} |",
-            f"| duplicates, missing, extra against one writer | {d['duplicates']}, "
-            f"{d['missing']}, {d['extra']} |",
-            f"| same texts and metadata, same manifest | {d['same_texts_and_metadata']}, "
-            f"{d['same_manifest']} |",
-            f"| **exactly one writer's chunk set** | "
-            f"**{results['exactly_the_single_writer_chunk_set']}** |",
-            "",
-        ]
-    )
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ import pytest
 from rag import Assistant
 from rag.errors import RagError
 from rag.verify.cite import markers
-from rag_evals.durability import compare, equal, snapshot
+from rag_evals.durability import compare, equal, holds_lock, snapshot
 from tests.conftest import ROOT, SEEDS, free_port, rag_exe, run_rag, start_chroma
 
 SQUAD_DOCS = ROOT.parent / "shared" / "datasets" / "squad2-open" / "docs"
@@ -33,16 +33,6 @@ def _corpus(tmp_path: Path) -> Path:
     return Path(shutil.copytree(SQUAD_DOCS, tmp_path / "corpus"))
 
 
-def _wait_for_lock(store: Path, proc: subprocess.Popen, timeout: float = 60) -> None:
-    lock = store / "ingest.lock"
-    deadline = time.time() + timeout
-    while time.time() < deadline and proc.poll() is None:
-        if lock.exists() and lock.read_text().startswith("pid"):
-            return
-        time.sleep(0.1)
-    pytest.fail("the ingest never took its lock")
-
-
 @pytest.mark.slow
 def test_sigkill_during_ingest_then_rerun_equals_an_uninterrupted_run(tmp_path):
     corpus = _corpus(tmp_path)
@@ -56,7 +46,7 @@ def test_sigkill_during_ingest_then_rerun_equals_an_uninterrupted_run(tmp_path):
             stderr=subprocess.DEVNULL,
             env={**os.environ, "RAG_INGEST_BATCH": "16"},  # many writes to land between
         )
-        _wait_for_lock(victim, proc)
+        assert holds_lock(victim, proc), "the ingest never took its lock"
         time.sleep(delay)
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
@@ -75,7 +65,7 @@ def test_second_ingest_on_the_same_store_is_refused_clearly(tmp_path):
     first = subprocess.Popen(
         [RAG, "ingest", str(corpus), "--store", str(store)], stderr=subprocess.PIPE, text=True
     )
-    _wait_for_lock(store, first)
+    assert holds_lock(store, first), "the ingest never took its lock"
     second = run_rag("ingest", str(SEEDS), "--store", str(store))
     assert second.returncode == 1
     assert "another ingest is writing to this store (pid" in second.stderr

@@ -327,3 +327,27 @@ def verify_free(text, citations):
     from rag.verify.cite import Sentence
 
     return [Sentence(text, citations, True)]
+
+
+def test_a_sentence_citing_the_passage_beside_its_source_is_cited_to_its_source(seeded):
+    from rag.index.retrieve import Passage
+
+    texts = [
+        "By default, a group is not invoked unless a subcommand is passed.",
+        "If this would not be done, then invoking an empty pipeline would produce the help "
+        "page instead of running the result callbacks.",
+        "This behavior can be changed by passing invoke_without_command=True to a group.",
+    ]
+    passages = [
+        Passage(i + 1, 1.0, "commands.rst", "Commands", 0, len(t), None, t, f"c{i}")
+        for i, t in enumerate(texts)
+    ]
+    claim = "To make the callback run anyway, pass invoke_without_command=True to the group [2]."
+    sentences, citations = verify(
+        claim,
+        passages,
+        "How do I make my Click group's callback run without a subcommand?",
+        make_verifier(seeded.settings),
+        seeded.settings.support,
+    )
+    assert sentences[0].supported and [c.quote for c in citations] == [texts[2]]

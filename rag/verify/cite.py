@@ -17,7 +17,7 @@ from rag.text.lexicon import SOURCE_TALK
 from rag.text.names import STEM
 from rag.text.overlap import content_terms, support
 from rag.text.sentences import sentence_spans
-from rag.thresholds import CITED_ALONE
+from rag.thresholds import CITED_ALONE, RECITED
 from rag.verify.verifier import Verdict, Verifier
 
 _MARKER_NUMBERS = r"\d+(?:\s*[,;]\s*\d+)*"  # inside [1], [1, 2], [1;2]
@@ -172,10 +172,11 @@ def verify(
     """Turn model text into verified sentences and renumbered citations.
 
     Per sentence: each passage it cites alone (the first two), then all it cites
-    together, then (if none of that states it) the passage sharing most of its words,
-    when that one shares at least ``threshold`` of them (or when nothing was cited, any
-    at all). Only the passages of the first check that passes are cited. ``before`` gives the
-    text before a passage in its chunk, which the verifier reads for who "he" is;
+    together, then (if none of that states it) the two other passages sharing most of its
+    words, when they share at least ``threshold`` of them (or when nothing was cited, any
+    at all): a small model often cites the sentence beside the one it used. Only the
+    passages of the first check that passes are cited. ``before`` gives the text before a
+    passage in its chunk, which the verifier reads for who "he" is;
     ``composed`` text was built by the application from the passages' words.
     """
     sentences: list[Sentence] = []
@@ -186,10 +187,10 @@ def verify(
         # Each cited passage alone first (a citation that is not needed is not shown),
         # then the cited ones together, then the passage sharing most words.
         tries = [[i] for i in claimed[:CITED_ALONE]] + ([claimed] if len(claimed) > 1 else [])
-        if passages:
-            best = max(range(len(passages)), key=lambda i: overlap[i])
-            if best not in claimed and overlap[best] >= (threshold if claimed else 1e-9):
-                tries.append([best])
+        floor = threshold if claimed else 1e-9
+        ranked = sorted(range(len(passages)), key=lambda i: -overlap[i])
+        others = [i for i in ranked if i not in claimed and overlap[i] >= floor]
+        tries += [[i] for i in others[:RECITED]]
         kept: list[int] = []
         verdict = Verdict(False, 0.0, "uncited")  # no passage to check it against
         for indexes in tries:

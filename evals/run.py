@@ -9,6 +9,7 @@ from rag.assistant import Assistant
 from rag.errors import RagError
 from rag.models.judge import make_verifier
 from rag.settings import Settings
+from rag.thresholds import OVERLAP_SHARE
 from rag_evals.data import load_questions
 from rag_evals.metrics import Grader, Outcome, failed, overlap_grader, score
 from rag_evals.systems import LlamaIndexBaseline, Ours, System
@@ -85,7 +86,7 @@ def run_eval(
         s = assistant.settings
         llm = assistant.llm
         grader = citation_grader(s)
-        overlap = overlap_grader(s.support)
+        overlap = overlap_grader(OVERLAP_SHARE)
         metrics = {name: score(results, grader, overlap) for name, results in outcomes.items()}
     return EvalRun(
         dataset={"docs": str(docs), "questions": str(questions_file), "n": len(questions)},

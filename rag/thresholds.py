@@ -14,7 +14,8 @@ docs/how-answers-work.md has the measurements. Each number says which module rea
 JUDGE_QWEN_15B = 0.8
 JUDGE_QWEN_05B = 0.26
 # Share of a sentence's content words a passage must hold, for the ``overlap`` tier, which
-# has no judge. Not tuned: the test this project used before it had a judge.
+# has no judge, and for the shared-words test the evaluation reports beside the verifier.
+# Not tuned: the test this project used before it had a judge.
 OVERLAP_SHARE = 0.6
 
 # ---------------------------------------------------------------- exact checks (rag/verify/)

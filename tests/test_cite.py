@@ -351,3 +351,56 @@ def test_a_sentence_citing_the_passage_beside_its_source_is_cited_to_its_source(
         seeded.settings.support,
     )
     assert sentences[0].supported and [c.quote for c in citations] == [texts[2]]
+
+
+def test_the_model_and_the_judge_read_a_sentence_under_its_heading():
+    from rag.answer.written import messages
+    from rag.index.retrieve import Passage
+
+    text = "New in version 2.9."
+    sections = ((0, "API › Async Support"),)
+    note = Passage(1, 1.0, "api.rst", "API", 0, len(text), None, text, "c1", sections)
+    plain = Passage(2, 1.0, "notes.txt", "Notes", 0, len(text), None, text, "c2")
+    prompt = messages("Since which version does Jinja support async?", [note, plain])[1][1]
+    assert "[1] (Async Support) New in version 2.9." in prompt
+    assert "[2] New in version 2.9." in prompt
+
+
+def test_the_judge_reads_the_heading_the_citation_shows():
+    class Recording:
+        def __init__(self) -> None:
+            self.prompts: list[str] = []
+
+        def p_yes(self, system: str, user: str) -> float:
+            self.prompts.append(user)
+            return 1.0
+
+    judge = Recording()
+    claim = "This arrived in version 2.9."
+    Verifier(judge, 0.8).check(
+        "Since when is async supported?",
+        claim,
+        "New in version 2.9.",
+        section="API › Async Support",
+    )
+    Verifier(judge, 0.8).check("Since when is async supported?", claim, "New in version 2.9.")
+    assert "(Async Support) New in version 2.9." in judge.prompts[0]
+    assert "(" not in judge.prompts[1].split("Question:")[0]
+
+
+def test_a_sentence_repeated_word_for_word_is_one_claim():
+    raw = "Use the path converter [1]. Use the path converter [1]. Use  the path converter [2]."
+    assert claims(raw) == [("Use the path converter.", [1])]
+
+
+def test_a_question_in_the_documents_is_never_quoted_as_the_answer():
+    from rag.answer.evidence import Evidence
+    from rag.index.retrieve import Passage
+
+    def unit(text: str, n: int) -> Passage:
+        return Passage(n, 1.0, "faq.rst", "FAQ", 0, len(text), None, text, f"c{n}")
+
+    asked = unit("Why does Flask not do that for you?", 1)
+    told = unit("The ideal place for this is the form validation framework.", 2)
+    evidence = Evidence("Why no CSRF?", [(asked, 0.9), (told, 0.8)], {}, 0.9, [asked, told])
+    assert evidence.best(1) == [told]

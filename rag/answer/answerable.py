@@ -23,6 +23,7 @@ against 0.59 for the whole-context score that had let them through (docs/how-ans
 from rag import prompts
 from rag.answer.written import messages
 from rag.index.retrieve import Passage
+from rag.ingest.headings import headed
 from rag.text.sentences import flat
 from rag.verify.verifier import Judge
 
@@ -45,7 +46,10 @@ def screen(
         unit
         for unit in units
         if judge.p_yes(
-            system, prompts.render("answers_question", passage=flat(unit.text), question=question)
+            system,
+            prompts.render(
+                "answers_question", passage=headed(flat(unit.text), unit.section), question=question
+            ),
         )
         >= threshold
     ]

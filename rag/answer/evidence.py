@@ -18,7 +18,7 @@ from rag.answer.guard import addresses_assistant
 from rag.index.retrieve import Passage, Retriever
 from rag.ingest.chunk import count_tokens
 from rag.text.overlap import content_terms
-from rag.text.sentences import sentence_spans
+from rag.text.sentences import is_question, sentence_spans
 from rag.thresholds import WINDOW_SHARE
 
 Embed = Callable[[list[str]], np.ndarray]  # texts -> unit vectors (rows)
@@ -34,8 +34,9 @@ class Evidence:
     context: list[Passage]  # the sentences a writer reads, numbered in its prompt
 
     def best(self, n: int) -> list[Passage]:
-        """The ``n`` best sentences, as the quoting writers quote them."""
-        return [unit for unit, _ in self.ranked[:n]]
+        """The ``n`` best sentences that state something, as the quoting writers quote
+        them (a question in the documents answers nothing)."""
+        return [unit for unit, _ in self.ranked if not is_question(unit.text)][:n]
 
     def before(self, unit: Passage) -> str:
         """The text of the chunk ``unit`` was taken from, before it (who "he" is)."""

@@ -7,6 +7,7 @@ from collections.abc import Generator
 from rag import prompts
 from rag.answer.candidate import EXTRACTIVE, Candidate, quoted
 from rag.index.retrieve import Passage
+from rag.ingest.headings import headed
 from rag.models.llm import ChatLLM, LLMError
 from rag.text.sentences import flat
 from rag.verify import cite
@@ -22,7 +23,8 @@ def messages(question: str, passages: list[Passage], task: str = "answer") -> li
     # A "[3]" a document contains becomes "(3)", so that the model cannot copy it as if
     # it were a citation; code ("heap[0]") keeps its brackets.
     numbered = "\n\n".join(
-        f"[{i}] {cite.MARKER.sub(_parenthesised, flat(p.text))}" for i, p in enumerate(passages, 1)
+        f"[{i}] {headed(cite.MARKER.sub(_parenthesised, flat(p.text)), p.section)}"
+        for i, p in enumerate(passages, 1)
     )
     return [
         ("system", prompts.load("system")),

@@ -44,6 +44,14 @@ class Sections:
         return out
 
 
+def headed(text: str, section: str) -> str:
+    """``text`` as the model and the judge read it: after the heading it sits under, in
+    parentheses. "New in version 2.9." says what is new only under "Async Support"; the
+    citation shows the same heading beside the quote."""
+    heading = section.rpartition(SEPARATOR)[2]
+    return f"({heading}) {text}" if heading else text
+
+
 def locate(text: str, headings: list[tuple[int, str]], title: str = "") -> Sections:
     """The sections of ``text`` given its headings in order, each found as a block of
     its own (how every reader but Markdown's writes a heading)."""

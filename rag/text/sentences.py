@@ -78,6 +78,12 @@ def _blocks(text: str) -> list[tuple[int, int]]:
     return blocks
 
 
+def is_question(text: str) -> bool:
+    """True for a sentence that asks ("Why does Flask not do that for you?"): quoted, it
+    answers nothing, however close to the question it is."""
+    return text.rstrip(" \n\"')]”’").endswith("?")
+
+
 def flat(text: str) -> str:
     """A sentence as one line: the breaks that wrap it become spaces (for prompts and
     the terminal; the exact span stays what a citation quotes)."""

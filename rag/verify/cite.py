@@ -136,14 +136,24 @@ _LEFTOVER = re.compile(r"[\s,;]*([.!?]?)[\s.,;]*$")
 
 
 def claims(raw: str) -> list[tuple[str, list[int]]]:
-    """The sentences of a marked answer, each with its marker numbers, markers removed."""
+    """The sentences of a marked answer, each with its marker numbers, markers removed.
+    A sentence said again word for word is one claim (a small model caught in a loop
+    repeats one until its token limit: each repeat had cost a judge call)."""
     # "fact. [1]" belongs to "fact", not the next sentence: "fact [1]."
     raw = _TRAILING.sub(lambda m: f" {m.group(2).lstrip()}{m.group(1)}", raw.strip())
     out = []
+    said = set()
     for start, end in sentence_spans(raw):
         chunk = raw[start:end]
         text = _LEFTOVER.sub(r"\1", strip_markers(chunk), count=1)
-        if text and any(ch.isalnum() for ch in text) and not about_sources(text):
+        key = " ".join(text.split())
+        if (
+            text
+            and any(ch.isalnum() for ch in text)
+            and not about_sources(text)
+            and key not in said
+        ):
+            said.add(key)
             out.append((text, markers(chunk)))
     return out
 
@@ -195,7 +205,10 @@ def verify(
         verdict = Verdict(False, 0.0, "uncited")  # no passage to check it against
         for indexes in tries:
             joined = " ".join(passages[i].text for i in indexes)
-            verdict = verifier.check(question, text, joined, before(passages[indexes[0]]), composed)
+            first = passages[indexes[0]]
+            verdict = verifier.check(
+                question, text, joined, before(first), composed, section=first.section
+            )
             if verdict.supported:
                 kept = indexes
                 break

@@ -44,6 +44,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from rag import prompts
+from rag.ingest.headings import headed
 from rag.text.lexicon import FILLER, MULTIPLES, NEGATING_WORDS, NUMBER_WORDS, either
 from rag.text.names import STEM, names
 from rag.text.overlap import support
@@ -259,7 +260,13 @@ class Verifier:
             close()
 
     def check(
-        self, question: str, claim: str, passage: str, before: str = "", composed: bool = False
+        self,
+        question: str,
+        claim: str,
+        passage: str,
+        before: str = "",
+        composed: bool = False,
+        section: str = "",
     ) -> Verdict:
         """Whether ``passage`` states ``claim`` read as an answer to ``question``.
 
@@ -270,7 +277,8 @@ class Verifier:
         ``before`` is the text that precedes the passage in its chunk: a sentence may say
         "he" of someone its neighbour names, so names are looked up there too. The judge
         reads the passage alone, as the citation quotes it (the sentence before made it
-        pass "Putin wants to return to Moscow's sphere" of a passage about Ukraine).
+        pass "Putin wants to return to Moscow's sphere" of a passage about Ukraine), after
+        the heading of its ``section``, which the citation shows beside the quote.
         """
         if asks_someone_else(question, passage, before):  # true, but not whose words were asked
             return Verdict(False, 0.0, "attribution")
@@ -299,7 +307,9 @@ class Verifier:
             return Verdict(score >= self.threshold, score, "overlap")
         p = self.judge.p_yes(
             prompts.load("verify_system"),
-            prompts.render("verify", passage=flat(passage), question=question, claim=claim),
+            prompts.render(
+                "verify", passage=headed(flat(passage), section), question=question, claim=claim
+            ),
         )
         return Verdict(p >= self.threshold, round(p, 4), "judge")
 

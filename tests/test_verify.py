@@ -48,6 +48,16 @@ def test_unknown_names_catch_other_people_and_places_but_not_rewordings():
     assert unknown_names("Donald Davies coined it.", "Davies coined it.") == []
 
 
+def test_a_hyphenated_name_is_known_only_when_each_of_its_parts_is():
+    # An unanswerable Flask question: the model named the extension the question asked
+    # about, and "Flask" in the passage had made the whole name known.
+    passage = "You are free to use a different template engine, but Flask needs Jinja2."
+    claim = "Flask-Babel allows you to translate your Flask templates."
+    assert unknown_names(claim, passage) == ["Flask-Babel"]
+    assert unknown_names("The Putin-Trump summit", "Putin will meet Trump.") == []
+    assert unknown_names("COVID-19 spread.", "COVID spread in 2019.") == []
+
+
 def test_polarity_clash_catches_flipped_negations_and_antonyms_only():
     assert polarity_clash("He does not want a summit.", "He wants a summit.") == "negation added"
     assert polarity_clash("Yes, he does keep a plan.", "He doesn't keep a plan.") == (

@@ -69,6 +69,8 @@ _GLUED = re.compile(r"\b[A-Za-z]+-?\d+(?:[.,]\d+)*")
 _NORMAL = re.compile(r"[^\w]+")
 _LETTERS = re.compile(r"[A-Za-z]+")
 _WORD = re.compile(r"[\w’'.-]*\w")
+# Capitalised words joined by hyphens name one thing ("Flask-Babel", "Putin-Trump").
+_COMPOUND = re.compile(r"\b[A-Z][\w’']*(?:-[\w’']+)+")
 
 
 def numbers(text: str) -> set[float]:
@@ -96,7 +98,9 @@ def unknown_names(claim: str, passage: str) -> list[str]:
 
     A name is known when any of its words is ("Donald Davies" for "Davies"); words
     match by stem or when one stem starts the other ("Russia" / "Russian"); an
-    acronym also matches the initials of capitalised words ("US" / "United States")."""
+    acronym also matches the initials of capitalised words ("US" / "United States").
+    A hyphenated name is one name, known only when each of its capitalised parts is:
+    "Flask-Babel" is not the "Flask" a passage names."""
     words = _WORD.findall(re.sub(r"[-.]", " ", passage))
     stems = {STEM.stemWord(w.replace(".", "").lower()) for w in words}
     caps = [w for w in words if w[0].isupper()]
@@ -113,7 +117,12 @@ def unknown_names(claim: str, passage: str) -> list[str]:
             return True
         return word.isupper() and word in initials
 
-    return [" ".join(run) for run in names(claim) if not any(known(w) for w in run)]
+    unknown = [" ".join(run) for run in names(claim) if not any(known(w) for w in run)]
+    for compound in _COMPOUND.findall(claim):
+        parts = [part for part in compound.split("-") if part[:1].isupper()]
+        if len(parts) > 1 and not all(known(part) for part in parts):
+            unknown.append(compound)
+    return unknown
 
 
 _NEGATION = re.compile(

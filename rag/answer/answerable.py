@@ -23,7 +23,7 @@ against 0.59 for the whole-context score that had let them through (docs/how-ans
 from rag import prompts
 from rag.answer.written import messages
 from rag.index.retrieve import Passage
-from rag.ingest.headings import headed
+from rag.ingest.headings import document_name, headed
 from rag.text.sentences import flat
 from rag.verify.verifier import Judge
 
@@ -48,7 +48,9 @@ def screen(
         if judge.p_yes(
             system,
             prompts.render(
-                "answers_question", passage=headed(flat(unit.text), unit.section), question=question
+                "answers_question",
+                passage=headed(flat(unit.text), unit.section, document_name(unit.source)),
+                question=question,
             ),
         )
         >= threshold

@@ -11,6 +11,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import PurePath
 
 from rag.text.lexicon import PERMALINK
 
@@ -19,6 +20,7 @@ SEPARATOR = " › "
 # saw it in a part of the file that did not reach the text (a table, a skipped block).
 _LOOKAHEAD = 4
 _BLOCK = re.compile(r"[^\n]+(?:\n[^\n]+)*")  # a run of non-empty lines
+_WORDY = re.compile(r"[A-Za-z]{3,}")  # "R-data", "api"; not "000_0a7539e4116245c4"
 
 
 @dataclass(frozen=True)
@@ -44,12 +46,24 @@ class Sections:
         return out
 
 
-def headed(text: str, section: str) -> str:
+def headed(text: str, section: str, document: str = "") -> str:
     """``text`` as the model and the judge read it: after the heading it sits under, in
     parentheses. "New in version 2.9." says what is new only under "Async Support"; the
-    citation shows the same heading beside the quote."""
+    citation shows the same heading beside the quote.
+
+    The judge, which reads one sentence alone, also gets its ``document``'s name
+    ("(GFDL-1.3) A Back-Cover Text may be at most 25 words."): the same sentence
+    answers a question about version 1.3 only in the 1.3 file."""
     heading = section.rpartition(SEPARATOR)[2]
-    return f"({heading}) {text}" if heading else text
+    label = SEPARATOR.join(part for part in (document, heading) if part)
+    return f"({label}) {text}" if label else text
+
+
+def document_name(source: str) -> str:
+    """The file's name without its suffix, as a reader would call the document
+    ("GFDL-1.3", "asyncio-task"); "" for a name without a word in it (a hash)."""
+    stem = PurePath(source).stem
+    return stem if _WORDY.search(stem) else ""
 
 
 def locate(text: str, headings: list[tuple[int, str]], title: str = "") -> Sections:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from rag.index.retrieve import Passage
+from rag.ingest.headings import document_name
 from rag.text.lexicon import SOURCE_TALK
 from rag.text.names import STEM
 from rag.text.overlap import content_terms, support
@@ -207,7 +208,13 @@ def verify(
             joined = " ".join(passages[i].text for i in indexes)
             first = passages[indexes[0]]
             verdict = verifier.check(
-                question, text, joined, before(first), composed, section=first.section
+                question,
+                text,
+                joined,
+                before(first),
+                composed,
+                section=first.section,
+                document=document_name(first.source),
             )
             if verdict.supported:
                 kept = indexes

@@ -276,6 +276,7 @@ class Verifier:
         before: str = "",
         composed: bool = False,
         section: str = "",
+        document: str = "",
     ) -> Verdict:
         """Whether ``passage`` states ``claim`` read as an answer to ``question``.
 
@@ -287,7 +288,9 @@ class Verifier:
         "he" of someone its neighbour names, so names are looked up there too. The judge
         reads the passage alone, as the citation quotes it (the sentence before made it
         pass "Putin wants to return to Moscow's sphere" of a passage about Ukraine), after
-        the heading of its ``section``, which the citation shows beside the quote.
+        the heading of its ``section`` and its ``document``'s name, which the citation
+        shows beside the quote; names are looked up in those too ("Mozilla Foundation is
+        the license steward of MPL-2.0" of a sentence in MPL-2.0.txt).
         """
         if asks_someone_else(question, passage, before):  # true, but not whose words were asked
             return Verdict(False, 0.0, "attribution")
@@ -295,7 +298,7 @@ class Verifier:
             return Verdict(True, 1.0, "quote")
         if numbers(claim) - numbers(passage):
             return Verdict(False, 0.0, "numbers")
-        if unknown_names(claim, f"{before} {passage}"):
+        if unknown_names(claim, f"{document} {section} {before} {passage}"):
             return Verdict(False, 0.0, "names")
         if polarity_clash(claim, passage) or role_swap(claim, passage):
             return Verdict(False, 0.0, "polarity")
@@ -317,7 +320,10 @@ class Verifier:
         p = self.judge.p_yes(
             prompts.load("verify_system"),
             prompts.render(
-                "verify", passage=headed(flat(passage), section), question=question, claim=claim
+                "verify",
+                passage=headed(flat(passage), section, document),
+                question=question,
+                claim=claim,
             ),
         )
         return Verdict(p >= self.threshold, round(p, 4), "judge")

@@ -388,10 +388,9 @@ def test_the_judge_reads_the_heading_the_citation_shows():
     assert "(" not in judge.prompts[1].split("Question:")[0]
 
 
-def test_the_judge_reads_the_name_of_the_file_a_sentence_is_cited_from():
-    # The same sentence is in the GFDL 1.2 and 1.3 files: read alone, it answered a
-    # question about version 1.3 at p(yes) 0.52 in both; with the file's name, 0.91 and
-    # 0.47. The names check looks names up in the file's name too.
+def test_names_are_looked_up_in_the_name_of_the_file_a_sentence_is_cited_from():
+    # The judge is not given the file's name: with it, it passed sentences that add to
+    # their passage.
     from rag.index.retrieve import Passage
 
     class Recording:
@@ -414,7 +413,7 @@ def test_the_judge_reads_the_name_of_the_file_a_sentence_is_cited_from():
         Verifier(judge, 0.8),
         0.3,
     )
-    assert sentences[0].supported and "(MPL-2.0) Mozilla Foundation" in judge.prompts[-1]
+    assert sentences[0].supported and "MPL-2.0" not in judge.prompts[-1].split("Question:")[0]
     sentences, _ = verify(
         "Mozilla Foundation is the license steward of MPL-2.0 [1].",
         [cited("/docs/000_0a7539e4116245c4.txt", steward)],  # a name without words
@@ -423,6 +422,31 @@ def test_the_judge_reads_the_name_of_the_file_a_sentence_is_cited_from():
         0.3,
     )
     assert sentences[0].check == "names"
+
+
+def test_the_quote_screen_reads_the_name_of_the_file_a_quote_comes_from():
+    # The same clause is in the GFDL 1.2 and 1.3 files: alone, it answered a question
+    # about version 1.3 at p(yes) 0.52 in both; with the file's name, 0.91 and 0.47.
+    from rag.answer.answerable import screen
+    from rag.index.retrieve import Passage
+
+    class Recording:
+        def __init__(self) -> None:
+            self.prompts: list[str] = []
+
+        def p_yes(self, system: str, user: str) -> float:
+            self.prompts.append(user)
+            return 1.0
+
+    text = "A Back-Cover Text may be at most 25 words."
+    units = [
+        Passage(1, 1.0, source, "GFDL", 0, len(text), None, text, "c1")
+        for source in ("/docs/GFDL-1.3.txt", "/docs/000_0a7539e4116245c4.txt")
+    ]
+    judge = Recording()
+    screen("How long may a Back-Cover Text be under GFDL-1.3?", units, judge, 0.6)
+    assert f"(GFDL-1.3) {text}" in judge.prompts[0]
+    assert f"Passage: {text}" in judge.prompts[1]  # a hash names nothing
 
 
 def test_a_sentence_repeated_word_for_word_is_one_claim():

@@ -51,9 +51,10 @@ def headed(text: str, section: str, document: str = "") -> str:
     parentheses. "New in version 2.9." says what is new only under "Async Support"; the
     citation shows the same heading beside the quote.
 
-    The judge, which reads one sentence alone, also gets its ``document``'s name
-    ("(GFDL-1.3) A Back-Cover Text may be at most 25 words."): the same sentence
-    answers a question about version 1.3 only in the 1.3 file."""
+    The quote screen, which asks whether one sentence alone answers the question, also
+    gets its ``document``'s name ("(GFDL-1.3) A Back-Cover Text may be at most 25
+    words."): the same sentence answers a question about version 1.3 only in the 1.3
+    file."""
     heading = section.rpartition(SEPARATOR)[2]
     label = SEPARATOR.join(part for part in (document, heading) if part)
     return f"({label}) {text}" if label else text

@@ -149,6 +149,25 @@ def test_a_sentence_ranks_with_its_window():
     assert all(text[u.start - 100 : u.end - 100] == u.text for u, _ in ranked)  # exact spans
 
 
+def test_a_sentence_two_documents_hold_is_read_once_from_the_one_the_question_names():
+    import numpy as np
+
+    from rag.answer.evidence import rank_sentences
+    from rag.index.retrieve import Passage
+
+    text = "A Back-Cover Text may be at most 25 words."
+    chunks = [
+        Passage(1, 1.0, f"/docs/GFDL-{v}.txt", "GFDL", 0, len(text), None, text, f"c{v}")
+        for v in ("1.2", "1.3")
+    ]
+
+    def embed(texts: list[str]) -> np.ndarray:  # one direction for "1.3", one for the rest
+        return np.array([[1.0, 0.0] if "1.3" in t else [0.0, 1.0] for t in texts])
+
+    ranked = rank_sentences("How long may a Back-Cover Text be in GFDL-1.3?", chunks, embed)
+    assert [u.source for u, _ in ranked] == ["/docs/GFDL-1.3.txt"]
+
+
 def test_asked_for_a_version_the_model_reads_the_sentences_giving_one_first():
     from rag.answer.evidence import kind_first
     from rag.index.retrieve import Passage

@@ -17,6 +17,7 @@ from rag.answer import expect
 from rag.answer.guard import addresses_assistant
 from rag.index.retrieve import Passage, Retriever
 from rag.ingest.chunk import count_tokens
+from rag.ingest.headings import SEPARATOR, document_name
 from rag.text.overlap import content_terms
 from rag.text.sentences import is_question, sentence_spans
 from rag.thresholds import WINDOW_SHARE
@@ -106,10 +107,12 @@ def rank_sentences(
     with the question plus the mean share of the question's content words they hold. In
     a manual the sentence that answers ("Use the timeout parameter.") often names the
     topic less than the one before it, or than the headings above it. A sentence
-    repeated by overlapping chunks counts once; a heading is read in its neighbours'
-    windows but is not a candidate itself (it names a topic, it answers nothing), and one
-    that addresses the assistant is left out (rag/answer/guard.py). The cosine returned
-    is the sentence's own, which the gate reads.
+    repeated by overlapping chunks counts once, and so does one that several documents
+    hold word for word (licences share whole clauses): its best-ranked copy is kept, so
+    the window names its document too ("GFDL-1.3 › ..."). A heading is read in its
+    neighbours' windows but is not a candidate itself (it names a topic, it answers
+    nothing), and one that addresses the assistant is left out (rag/answer/guard.py).
+    The cosine returned is the sentence's own, which the gate reads.
     """
     units: dict[tuple[str, int], tuple[Passage, str]] = {}
     for p in passages:
@@ -120,8 +123,11 @@ def rank_sentences(
                 window = p.text[spans[max(i - 1, 0)][0] : spans[min(i + 1, len(spans) - 1)][1]]
                 unit = replace(p, start=p.start + a, end=p.start + b, text=p.text[a:b])
                 if not unit.is_heading:
-                    section = unit.section  # the headings above it name its topic
-                    units[key] = (unit, f"{section}: {window}" if section else window)
+                    # its document's name and the headings above it name its topic
+                    place = SEPARATOR.join(
+                        part for part in (document_name(p.source), unit.section) if part
+                    )
+                    units[key] = (unit, f"{place}: {window}" if place else window)
     if not units:
         return []
     candidates = [unit for unit, _ in units.values()]
@@ -141,4 +147,11 @@ def rank_sentences(
         for j in range(n)
     ]
     order = sorted(range(n), key=lambda j: -scores[j])
-    return [(candidates[j], float(cosine[j])) for j in order]
+    said: set[str] = set()
+    out = []
+    for j in order:
+        words = " ".join(candidates[j].text.split())
+        if words not in said:
+            said.add(words)
+            out.append((candidates[j], float(cosine[j])))
+    return out

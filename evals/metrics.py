@@ -48,8 +48,9 @@ def token_f1(prediction: str, answers: list[str]) -> float:
 class ClaimedSentence:
     """An answer sentence and the texts of the passages its valid markers point at.
 
-    ``before`` is the document text just before the first cited passage: a quoted
-    sentence may say "he" of someone named there, as a reader of the quote would see.
+    ``before`` is what a reader of the citation sees before the first cited passage: its
+    document's name (the verifier looks names up there, rag/verify/verifier.py) and the
+    text just before it (a quoted sentence may say "he" of someone named there).
     """
 
     text: str

@@ -13,6 +13,7 @@ from rag.answer.pipeline import Answer
 from rag.assistant import Assistant
 from rag.errors import RagError
 from rag.index.retrieve import Passage
+from rag.ingest.headings import document_name
 from rag.ingest.load import find_files, load
 from rag.verify.cite import is_abstention
 from rag_evals.data import Question
@@ -99,11 +100,16 @@ def _source_text(source: str) -> str:
 
 
 def _claims(answer: Answer) -> tuple[list[ClaimedSentence], int, int]:
-    """Sentences with the passages their citations quote, from the shown answer text."""
-    cited = {c.n: _passage_of(c.source, c.start, answer.passages) for c in answer.citations}
+    """Sentences with the passages their citations quote, from the shown answer text. A
+    quote of the fallback may come from a sentence the model did not read: its own
+    quoted text stands for it then (it had been graded against nothing)."""
+    cited = {
+        c.n: _passage_of(c.source, c.start, answer.passages) or c.quote for c in answer.citations
+    }
     sources = [cited.get(n, "") for n in range(1, max(cited, default=0) + 1)]
     before = {
-        c.n: _source_text(c.source)[max(0, c.start - BEFORE_CHARS) : c.start]
+        c.n: f"{document_name(c.source)}\n"
+        + _source_text(c.source)[max(0, c.start - BEFORE_CHARS) : c.start]
         for c in answer.citations
     }
     befores = [before.get(n, "") for n in range(1, len(sources) + 1)]
@@ -164,8 +170,9 @@ class LlamaIndexBaseline:
         outcome.answer = str(response.response or "")
         outcome.abstained = is_abstention(outcome.answer)
         if not outcome.abstained:
+            names = [document_name(n.node.metadata.get("file_name", "")) for n in nodes]
             outcome.sentences, outcome.markers, outcome.invalid_markers = split_claims(
-                outcome.answer, sources
+                outcome.answer, sources, names
             )
         outcome.retrieved = [
             (Path(n.node.metadata.get("file_name", "")).stem, text)

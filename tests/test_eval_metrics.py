@@ -190,3 +190,22 @@ def test_loss_scores_tell_context_losses_from_rejected_right_answers():
     assert got["gold_in_context"] == 2 / 3
     assert got["right_rejected"] == 1 and got["right_rejected_by_polarity"] == 1
     assert got["wrong_shown"] == 2
+
+
+def test_a_fallback_quote_is_graded_against_its_own_text_and_its_document_name(tmp_path):
+    # Quotes of the fallback may come from sentences the model did not read: they were
+    # graded against an empty passage. The grader also sees the cited file's name, which
+    # the verifier's names check reads ("MPL-2.0" of a sentence in MPL-2.0.txt).
+    from rag.answer.pipeline import Answer
+    from rag.verify.cite import Citation
+    from rag_evals.systems import _claims
+
+    doc = tmp_path / "MPL-2.0.txt"
+    doc.write_text("Preamble.\n\nMozilla Foundation is the license steward.\n", encoding="utf-8")
+    quote = "Mozilla Foundation is the license steward."
+    start = doc.read_text(encoding="utf-8").index(quote)
+    citation = Citation(1, str(doc), "MPL", start, start + len(quote), None, quote)
+    answer = Answer("Who?", f"{quote} [1]", False, [citation], [], {}, {})
+    sentences, markers, invalid = _claims(answer)
+    assert sentences[0].cited == [quote] and (markers, invalid) == (1, 0)
+    assert sentences[0].before.startswith("MPL-2.0\n") and "Preamble." in sentences[0].before

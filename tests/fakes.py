@@ -1,4 +1,5 @@
-"""A scripted chat model for unit tests of prompt and citation plumbing (never of answering)."""
+"""A scripted chat model and a recording judge for unit tests of prompt and citation
+plumbing (never of answering)."""
 
 
 class ScriptedLLM:
@@ -21,6 +22,19 @@ class ScriptedLLM:
 
     def complete(self, messages, max_tokens=200) -> str:
         return "".join(self.stream(messages, max_tokens))
+
+
+class RecordingJudge:
+    """Says yes to everything and records every prompt it was asked."""
+
+    name = "recording"
+
+    def __init__(self) -> None:
+        self.prompts: list[str] = []
+
+    def p_yes(self, system: str, user: str) -> float:
+        self.prompts.append(user)
+        return 1.0
 
 
 def write_chat_stream(handler, text: str, step: int = 12, delay: float = 0.0) -> None:

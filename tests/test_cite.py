@@ -13,7 +13,7 @@ from rag.models.judge import make_verifier
 from rag.models.llm import LLMError
 from rag.verify.cite import claims, keep, markers, render, support, verify
 from rag.verify.verifier import Verifier
-from tests.fakes import ScriptedLLM
+from tests.fakes import RecordingJudge, ScriptedLLM
 
 
 @pytest.fixture()
@@ -367,15 +367,7 @@ def test_the_model_and_the_judge_read_a_sentence_under_its_heading():
 
 
 def test_the_judge_reads_the_heading_the_citation_shows():
-    class Recording:
-        def __init__(self) -> None:
-            self.prompts: list[str] = []
-
-        def p_yes(self, system: str, user: str) -> float:
-            self.prompts.append(user)
-            return 1.0
-
-    judge = Recording()
+    judge = RecordingJudge()
     claim = "This arrived in version 2.9."
     Verifier(judge, 0.8).check(
         "Since when is async supported?",
@@ -393,18 +385,10 @@ def test_names_are_looked_up_in_the_name_of_the_file_a_sentence_is_cited_from():
     # their passage.
     from rag.index.retrieve import Passage
 
-    class Recording:
-        def __init__(self) -> None:
-            self.prompts: list[str] = []
-
-        def p_yes(self, system: str, user: str) -> float:
-            self.prompts.append(user)
-            return 1.0
-
     def cited(source: str, text: str) -> Passage:
         return Passage(1, 1.0, source, "License", 0, len(text), None, text, "c1")
 
-    judge = Recording()
+    judge = RecordingJudge()
     steward = "Mozilla Foundation is the license steward."
     sentences, _ = verify(
         "Mozilla Foundation is the license steward of MPL-2.0 [1].",
@@ -430,20 +414,12 @@ def test_the_quote_screen_reads_the_name_of_the_file_a_quote_comes_from():
     from rag.answer.answerable import screen
     from rag.index.retrieve import Passage
 
-    class Recording:
-        def __init__(self) -> None:
-            self.prompts: list[str] = []
-
-        def p_yes(self, system: str, user: str) -> float:
-            self.prompts.append(user)
-            return 1.0
-
     text = "A Back-Cover Text may be at most 25 words."
     units = [
         Passage(1, 1.0, source, "GFDL", 0, len(text), None, text, "c1")
         for source in ("/docs/GFDL-1.3.txt", "/docs/000_0a7539e4116245c4.txt")
     ]
-    judge = Recording()
+    judge = RecordingJudge()
     screen("How long may a Back-Cover Text be under GFDL-1.3?", units, judge, 0.6)
     assert f"(GFDL-1.3) {text}" in judge.prompts[0]
     assert f"Passage: {text}" in judge.prompts[1]  # a hash names nothing

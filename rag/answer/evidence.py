@@ -39,6 +39,15 @@ class Evidence:
         them (a question in the documents answers nothing)."""
         return [unit for unit, _ in self.ranked if not is_question(unit.text)][:n]
 
+    def typed(self, n: int) -> list[Passage]:
+        """The ``n`` best context sentences that give the kind of answer the question
+        asks for (a version, a number ...) and state something."""
+        return [
+            unit
+            for unit in self.context
+            if expect.gives_kind(self.question, unit.text) and not is_question(unit.text)
+        ][:n]
+
     def before(self, unit: Passage) -> str:
         """The text of the chunk ``unit`` was taken from, before it (who "he" is)."""
         chunk = self.chunks.get(unit.chunk_id)
@@ -117,6 +126,7 @@ def rank_sentences(
     units: dict[tuple[str, int], tuple[Passage, str]] = {}
     for p in passages:
         spans = sentence_spans(p.text)
+        document = document_name(p.source)
         for i, (a, b) in enumerate(spans):
             key = (p.source, p.start + a)
             if key not in units and not addresses_assistant(p.text[a:b]):
@@ -124,9 +134,7 @@ def rank_sentences(
                 unit = replace(p, start=p.start + a, end=p.start + b, text=p.text[a:b])
                 if not unit.is_heading:
                     # its document's name and the headings above it name its topic
-                    place = SEPARATOR.join(
-                        part for part in (document_name(p.source), unit.section) if part
-                    )
+                    place = SEPARATOR.join(part for part in (document, unit.section) if part)
                     units[key] = (unit, f"{place}: {window}" if place else window)
     if not units:
         return []

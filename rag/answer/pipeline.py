@@ -21,7 +21,6 @@ from rag.answer.route import route
 from rag.index.retrieve import Passage, Retriever
 from rag.models.llm import ChatLLM
 from rag.settings import Settings
-from rag.text.sentences import is_question
 from rag.thresholds import RELATED
 from rag.verify import cite
 from rag.verify.cite import Citation, Sentence
@@ -245,12 +244,7 @@ class Answerer:
         s = self.settings
         units = evidence.best(s.extract_sentences)
         if expect.expected_kind(question):
-            typed = [
-                u
-                for u in evidence.context
-                if expect.gives_kind(question, u.text) and not is_question(u.text)
-            ]
-            units = typed[: s.extract_sentences] or units
+            units = evidence.typed(s.extract_sentences) or units
         kept = answerable.screen(question, units, self.verifier.judge, s.quote_threshold)
         not_answered = prompts.load("not_answered")
         if not kept:  # none answers: abstain, listing them as the closest passages

@@ -11,7 +11,7 @@ from typing import Protocol
 
 from rag.answer.pipeline import Answer
 from rag.assistant import Assistant
-from rag.errors import RagError
+from rag.errors import RagError, SkipFile
 from rag.index.retrieve import Passage
 from rag.ingest.headings import document_name
 from rag.ingest.load import find_files, load
@@ -126,7 +126,7 @@ class LlamaIndexBaseline:
     name = "llama-index"
 
     def __init__(self, assistant: Assistant, docs: Path) -> None:
-        from llama_index.core import SimpleDirectoryReader, StorageContext, VectorStoreIndex
+        from llama_index.core import Document, StorageContext, VectorStoreIndex
         from llama_index.core.query_engine import CitationQueryEngine
         from llama_index.vector_stores.chroma import ChromaVectorStore
 
@@ -136,12 +136,18 @@ class LlamaIndexBaseline:
         collection = assistant.store.client.get_or_create_collection(
             f"{assistant.settings.collection}_baseline", embedding_function=None
         )
-        # The files ours ingested, named one by one: given the folder, llama-index's
-        # reader skips every path under a folder whose name starts with a dot.
-        self.files, _ = find_files([docs])
-        if not self.files:
+        # The same text ours reads: llama-index's SimpleDirectoryReader, without the
+        # llama-index-readers-file extra, reads a PDF's bytes as text and HTML with its
+        # markup, which would measure the reader, not the answering.
+        documents = []
+        for path in find_files([docs])[0]:
+            try:
+                documents.append(Document(text=load(path).text, metadata={"file_name": path.name}))
+            except SkipFile:
+                continue  # ours skips it too
+        if not documents:
             raise RagError(f"--baseline: no readable documents under {docs}")
-        documents = SimpleDirectoryReader(input_files=[str(f) for f in self.files]).load_data()
+        self.files = [Path(d.metadata["file_name"]) for d in documents]
         index = VectorStoreIndex.from_documents(
             documents,
             storage_context=StorageContext.from_defaults(

@@ -33,8 +33,9 @@ def test_eval_mistakes_are_one_line_errors(tmp_path):
     assert result.returncode == 1 and "q.jsonl:1: bad question row" in result.stderr
 
 
-def test_baseline_reads_documents_under_a_dot_folder(tmp_path):
-    """llama-index's reader skips "hidden" paths; the baseline must read what ours reads."""
+def test_baseline_reads_what_ours_reads(tmp_path):
+    """llama-index's reader skips "hidden" paths and reads HTML with its markup; the
+    baseline must read the same text as ours, or it measures the reader."""
     import shutil
 
     from rag import Assistant
@@ -42,8 +43,15 @@ def test_baseline_reads_documents_under_a_dot_folder(tmp_path):
 
     docs = tmp_path / ".cache" / "docs"
     shutil.copytree(SEED / "docs", docs)
+    (docs / "page.html").write_text(
+        "<html><body><p>The <b>kettle</b> boils in four minutes.</p></body></html>"
+    )
     assistant = Assistant(
         store=tmp_path / "store", llm="compatible", llm_base_url="http://127.0.0.1:9/v1"
     )  # the model is not called while the baseline indexes
     baseline = LlamaIndexBaseline(assistant, docs)
-    assert [f.name for f in baseline.files] == [p.name for p in sorted((SEED / "docs").iterdir())]
+    assert sorted(f.name for f in baseline.files) == sorted(p.name for p in docs.iterdir())
+    stored = assistant.store.client.get_collection(f"{assistant.settings.collection}_baseline")
+    texts = stored.get()["documents"]
+    assert any("The kettle boils in four minutes." in t for t in texts)
+    assert not any("<p>" in t or "<b>" in t for t in texts)

@@ -37,6 +37,28 @@ def test_markdown_atx_and_setext_headings(tmp_path):
     assert path_of(page, "Still usage.") == "Usage"  # a comment line in code is no heading
 
 
+def test_plain_text_headings_by_layout(tmp_path):
+    """Licences, RFCs and READMEs mark titles by layout; a numbered list item, a one-line
+    paragraph and a copyright line are not titles."""
+    page = tmp_path / "LICENSE.txt"
+    page.write_text(
+        "Example Public License\n======================\n\nPreamble\n\nFree as in speech.\n\n"
+        'TERMS AND CONDITIONS\n\n  0. Definitions.\n\n  "Work" means the program.\n\n'
+        "   6. Trademarks. This License does not grant permission to use the names.\n\n"
+        "   7. install the tool. Then run it.\n\nCopyright 2001 by Example Corp\n\n"
+        "Thanks to everyone.\n",
+        encoding="utf-8",
+    )
+    assert path_of(page, "Free as in speech.") == "Preamble"
+    assert path_of(page, "means the program") == "TERMS AND CONDITIONS › 0. Definitions."
+    assert path_of(page, "This License") == "TERMS AND CONDITIONS › 6. Trademarks."
+    assert path_of(page, "install the tool") == "TERMS AND CONDITIONS › 6. Trademarks."
+    assert path_of(page, "Thanks") == "TERMS AND CONDITIONS › 6. Trademarks."
+    document = load(page)
+    heading = document.text.index("6. Trademarks.")
+    assert document.sections.at(heading) != document.sections.at(heading - 1)
+
+
 def test_html_headings_lose_sphinx_permalinks(tmp_path):
     page = tmp_path / "logging.html"
     page.write_text(

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import PurePath
 
-from rag.text.lexicon import PERMALINK
+from rag.text.lexicon import FUNCTION_WORDS, PERMALINK
 
 SEPARATOR = " › "
 # A heading not found where the next one is expected may be skipped over: the reader
@@ -21,6 +21,13 @@ SEPARATOR = " › "
 _LOOKAHEAD = 4
 _BLOCK = re.compile(r"[^\n]+(?:\n[^\n]+)*")  # a run of non-empty lines
 _WORDY = re.compile(r"[A-Za-z]{3,}")  # "R-data", "api"; not "000_0a7539e4116245c4"
+# Plain text: a title underlined with = or - (setext), and a section number ("6.", "1.2.")
+_UNDERLINED = re.compile(r"^[ \t]*(\S[^\n]*?)[ \t]*\n[ \t]*(=+|-+)[ \t]*$", re.MULTILINE)
+_NUMBER = re.compile(r"(?:\d+\.)+\d*")
+# A numbered title opening its paragraph ("   6. Trademarks. This License does not ...")
+_INLINE = re.compile(r"^[ \t]*((?:\d+\.)+[ \t]+[A-Z][^.\n]{0,60}\.)[ \t]+\S", re.MULTILINE)
+_TITLE_WORDS = 10
+_YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d\b")  # "Copyright 2000 by ..." is a notice, not a title
 
 
 @dataclass(frozen=True)
@@ -83,6 +90,58 @@ def locate(text: str, headings: list[tuple[int, str]], title: str = "") -> Secti
             found.append((block.start(), level, heading))
             j = ahead[0] + 1
     return _paths(found, title)
+
+
+def plain(text: str, title: str = "") -> Sections:
+    """The sections of a plain-text file, which marks its headings by layout only: a
+    title underlined with = or -, a line alone between blank lines that is in capitals
+    ("TERMS AND CONDITIONS") or a title ("0. Definitions.", "How to Apply These Terms"),
+    and a numbered title opening its paragraph ("6. Trademarks. This License ..."). A
+    title that is a section's name is never an answer to quote (licences, RFCs, READMEs)."""
+    found: dict[int, tuple[int, str]] = {}
+    for m in _UNDERLINED.finditer(text):
+        if _is_title(m.group(1), numbered_only=False) and len(m.group(2)) >= 3:
+            found[m.start(1)] = (1 if m.group(2)[0] == "=" else 2, m.group(1))
+    for block in _BLOCK.finditer(text):
+        line = block.group()
+        if "\n" not in line and _is_title(line.strip(), numbered_only=False):
+            start = block.start() + len(line) - len(line.lstrip())
+            found.setdefault(start, (_level(line.strip()), line.strip()))
+    for m in _INLINE.finditer(text):
+        if _is_title(m.group(1), numbered_only=True):
+            found.setdefault(m.start(1), (_level(m.group(1)), m.group(1)))
+    return _paths([(at, level, _norm(name)) for at, (level, name) in sorted(found.items())], title)
+
+
+def _is_title(line: str, numbered_only: bool) -> bool:
+    """A short line in capitals, or in title case after an optional section number."""
+    number = _NUMBER.match(line)
+    words = line[number.end() if number else 0 :].strip().rstrip(".").split()
+    letters = [w for w in words if any(c.isalpha() for c in w)]
+    if not letters or len(words) > _TITLE_WORDS or line.rstrip()[-1] in ",;:":
+        return False
+    if _YEAR.search(line):
+        return False
+    if numbered_only and not number:
+        return False
+    if not number and line.rstrip().endswith("."):
+        return False  # a one-line paragraph, not a title
+    if all(w.isupper() for w in letters) and len("".join(letters)) > 2:
+        return True
+    return (
+        all(
+            w[0].isupper() or w.strip("\"'()").lower() in FUNCTION_WORDS
+            for w in (w.strip("\"'(") for w in letters)
+            if w
+        )
+        and letters[0].strip("\"'(")[:1].isupper()
+    )
+
+
+def _level(line: str) -> int:
+    """Capitals head a part (2); a numbered title sits below by its depth ("1.2." 4)."""
+    number = _NUMBER.match(line)
+    return 2 + number.group().rstrip(".").count(".") + 1 if number else 2
 
 
 def markdown(text: str, title: str = "") -> Sections:

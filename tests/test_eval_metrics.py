@@ -39,6 +39,19 @@ def test_token_f1_and_str_em_follow_squad():
     assert normalize("Russia’s “root causes”") == "russias root causes"
 
 
+def test_str_em_reads_code_as_words():
+    """An identifier with its argument holds the identifier; a version holds no shorter one."""
+    assert contains_answer(
+        "Pass invoke_without_command=True to the group.", ["invoke_without_command"]
+    )
+    assert contains_answer("Use `clamp=True`.", ["clamp"])
+    assert contains_answer('Call sink("record.lis").', ["sink"])
+    assert not contains_answer('python-version = "3.11.0"', ["3.11"])
+    assert not contains_answer("Pass invoke=True.", ["invoke_without_command"])
+    assert contains_answer("long-term effects", ["long term"])
+    assert contains_answer("It rose in the 1970's.", ["1970s"])  # SQuAD's joining still counts
+
+
 def test_abstention_precision_recall_f1():
     outs = [
         outcome(answerable=False, abstained=True),

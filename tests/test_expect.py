@@ -46,6 +46,17 @@ def test_gives_kind():
     assert gives_kind("Which release dropped it?", "Support was removed in release 2 and v3.")
 
 
+def test_a_count_is_not_an_address_a_version_or_a_code():
+    """Seen shown: "$ waitress-serve --host 127.0.0.1 hello:app." for how many threads,
+    "* Debugger PIN: 223-456-919." for how long the PIN stays valid."""
+    asks = "How many threads does it use?"
+    assert not gives_kind(asks, "$ waitress-serve --host 127.0.0.1 hello:app.")
+    assert not gives_kind("How long does the PIN stay valid?", "* Debugger PIN: 223-456-919.")
+    assert not gives_kind(asks, "Starting gunicorn 20.1.0 on X.25")
+    for text in ("It uses 4.", "Up to 1_000 fields.", "5-10 seconds.", "-5 degrees", "2.5 s"):
+        assert gives_kind(asks, text), text
+
+
 def test_when_opening_a_condition_asks_for_no_time():
     from rag.answer.expect import expected_kind
 

@@ -43,6 +43,10 @@ _TIME_WORDS = (
     r"evening|night)"
 )
 
+# A number that counts or measures: "5", "1_000", "2.5", "5-10"; not a part of an address,
+# a version or a code ("127.0.0.1", "3.11.0", "223-456-919", "X.25")
+_QUANTITY = r"(?<![\d.])(?<!\d-)\d+(?:[.,_]\d+)?(?:-\d+(?:[.,_]\d+)?)?(?!\d|[.-]\d)"
+
 # (kind, question pattern, pattern an answer of that kind contains)
 _KINDS = (
     (
@@ -67,7 +71,7 @@ _KINDS = (
             _LEAD + r"(?:how\s+(?:many|old|long)\b|what\s+(?:is\s+the\s+)?"
             r"(?:number|amount|age|population)\b|what\s+(?:[\w-]+\s+){0,3}size\b)"
         ),
-        re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b"),
+        re.compile(rf"{_QUANTITY}|\b(?:{_NUMBER_WORDS})\b"),
     ),
     (
         "a version",  # "Since which Click version ...?", "In what version was X added?"

@@ -39,14 +39,16 @@ def test_markdown_atx_and_setext_headings(tmp_path):
 
 def test_plain_text_headings_by_layout(tmp_path):
     """Licences, RFCs and READMEs mark titles by layout; a numbered list item, a one-line
-    paragraph and a copyright line are not titles."""
+    paragraph, a copyright line, a byline and a "Key: value" line are not titles."""
     page = tmp_path / "LICENSE.txt"
     page.write_text(
-        "Example Public License\n======================\n\nPreamble\n\nFree as in speech.\n\n"
+        "Example Public License\n======================\n\nPreamble\n\nFree as in speech.\n"
+        "The licenses for most software are designed to take away your freedom.\n\n"
         'TERMS AND CONDITIONS\n\n  0. Definitions.\n\n  "Work" means the program.\n\n'
         "   6. Trademarks. This License does not grant permission to use the names.\n\n"
         "   7. install the tool. Then run it.\n\nCopyright 2001 by Example Corp\n\n"
-        "Thanks to everyone.\n",
+        "Thanks to everyone.\n\nWritten by Jane Doe\n\nDefault Timeout: 30 Seconds\n\n"
+        "Nothing else is said in this file, which ends here with a long last line.\n",
         encoding="utf-8",
     )
     assert path_of(page, "Free as in speech.") == "Preamble"
@@ -54,6 +56,7 @@ def test_plain_text_headings_by_layout(tmp_path):
     assert path_of(page, "This License") == "TERMS AND CONDITIONS › 6. Trademarks."
     assert path_of(page, "install the tool") == "TERMS AND CONDITIONS › 6. Trademarks."
     assert path_of(page, "Thanks") == "TERMS AND CONDITIONS › 6. Trademarks."
+    assert path_of(page, "Nothing else") == "TERMS AND CONDITIONS › 6. Trademarks."
     document = load(page)
     heading = document.text.index("6. Trademarks.")
     assert document.sections.at(heading) != document.sections.at(heading - 1)

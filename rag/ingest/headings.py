@@ -27,6 +27,7 @@ _NUMBER = re.compile(r"(?:\d+\.)+\d*")
 # A numbered title opening its paragraph ("   6. Trademarks. This License does not ...")
 _INLINE = re.compile(r"^[ \t]*((?:\d+\.)+[ \t]+[A-Z][^.\n]{0,60}\.)[ \t]+\S", re.MULTILINE)
 _TITLE_WORDS = 10
+_BODY_WORDS = 12  # a paragraph, not another title line
 _YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d\b")  # "Copyright 2000 by ..." is a notice, not a title
 
 
@@ -94,48 +95,63 @@ def locate(text: str, headings: list[tuple[int, str]], title: str = "") -> Secti
 
 def plain(text: str, title: str = "") -> Sections:
     """The sections of a plain-text file, which marks its headings by layout only: a
-    title underlined with = or -, a line alone between blank lines that is in capitals
-    ("TERMS AND CONDITIONS") or a title ("0. Definitions.", "How to Apply These Terms"),
-    and a numbered title opening its paragraph ("6. Trademarks. This License ..."). A
-    title that is a section's name is never an answer to quote (licences, RFCs, READMEs)."""
+    title underlined with = or -; a line alone between blank lines, in capitals ("TERMS
+    AND CONDITIONS"), numbered ("0. Definitions.") or in title case before a paragraph
+    ("How to Apply These Terms"); a numbered title opening its paragraph ("6. Trademarks.
+    This License ..."). A section's name is never an answer to quote (licences, RFCs,
+    READMEs), so a line that may be one ("Written by Jane Doe", "Default: 30") is not."""
     found: dict[int, tuple[int, str]] = {}
     for m in _UNDERLINED.finditer(text):
-        if _is_title(m.group(1), numbered_only=False) and len(m.group(2)) >= 3:
+        if len(m.group(2)) >= 3 and _is_title(m.group(1)):
             found[m.start(1)] = (1 if m.group(2)[0] == "=" else 2, m.group(1))
-    for block in _BLOCK.finditer(text):
-        line = block.group()
-        if "\n" not in line and _is_title(line.strip(), numbered_only=False):
-            start = block.start() + len(line) - len(line.lstrip())
-            found.setdefault(start, (_level(line.strip()), line.strip()))
+    blocks = list(_BLOCK.finditer(text))
+    for block, after in zip(blocks, [*blocks[1:], None], strict=True):
+        line = block.group().strip()
+        if "\n" in line or not _is_title(line):
+            continue
+        if not (_NUMBER.match(line) or _capitals(line)) and not _heads(line, after):
+            continue
+        start = block.start() + len(block.group()) - len(block.group().lstrip())
+        found.setdefault(start, (_level(line), line))
     for m in _INLINE.finditer(text):
-        if _is_title(m.group(1), numbered_only=True):
+        if _NUMBER.match(m.group(1)) and _is_title(m.group(1)):
             found.setdefault(m.start(1), (_level(m.group(1)), m.group(1)))
     return _paths([(at, level, _norm(name)) for at, (level, name) in sorted(found.items())], title)
 
 
-def _is_title(line: str, numbered_only: bool) -> bool:
-    """A short line in capitals, or in title case after an optional section number."""
+def _words(line: str) -> list[str]:
+    """The words of a title after its section number, if any, with letters in them."""
     number = _NUMBER.match(line)
     words = line[number.end() if number else 0 :].strip().rstrip(".").split()
-    letters = [w for w in words if any(c.isalpha() for c in w)]
-    if not letters or len(words) > _TITLE_WORDS or line.rstrip()[-1] in ",;:":
+    return [w.strip("\"'()") for w in words if any(c.isalpha() for c in w)]
+
+
+def _is_title(line: str) -> bool:
+    """A short line in capitals, or in title case after an optional section number;
+    not a notice with a year, and, unnumbered, not a sentence ending in a full stop."""
+    words = _words(line)
+    if not words or len(line.split()) > _TITLE_WORDS or line.rstrip()[-1] in ",;:":
         return False
-    if _YEAR.search(line):
+    if _YEAR.search(line) or (not _NUMBER.match(line) and line.rstrip().endswith(".")):
         return False
-    if numbered_only and not number:
-        return False
-    if not number and line.rstrip().endswith("."):
-        return False  # a one-line paragraph, not a title
-    if all(w.isupper() for w in letters) and len("".join(letters)) > 2:
-        return True
-    return (
-        all(
-            w[0].isupper() or w.strip("\"'()").lower() in FUNCTION_WORDS
-            for w in (w.strip("\"'(") for w in letters)
-            if w
-        )
-        and letters[0].strip("\"'(")[:1].isupper()
+    return _capitals(line) or (
+        words[0][:1].isupper()
+        and all(w[:1].isupper() or w.lower() in FUNCTION_WORDS for w in words)
     )
+
+
+def _capitals(line: str) -> bool:
+    words = _words(line)
+    return bool(words) and all(w.isupper() for w in words) and len("".join(words)) > 2
+
+
+def _heads(line: str, after: re.Match | None) -> bool:
+    """A title-case line heads a paragraph of its own; a byline or a "Key: value" line,
+    which may answer a question, is no title."""
+    if ":" in line or " by " in f" {line.lower()} " or after is None:
+        return False
+    body = after.group()
+    return "\n" in body.strip() or len(body.split()) >= _BODY_WORDS
 
 
 def _level(line: str) -> int:

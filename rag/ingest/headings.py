@@ -107,8 +107,8 @@ def plain(text: str, title: str = "") -> Sections:
     blocks = list(_BLOCK.finditer(text))
     for block, after in zip(blocks, [*blocks[1:], None], strict=True):
         line = block.group().strip()
-        if "\n" in line or not _is_title(line):
-            continue
+        if "\n" in line or ":" in line or not _is_title(line):
+            continue  # "Default: 30 Seconds" is a value, which may answer a question
         if not (_NUMBER.match(line) or _capitals(line)) and not _heads(line, after):
             continue
         start = block.start() + len(block.group()) - len(block.group().lstrip())
@@ -146,9 +146,9 @@ def _capitals(line: str) -> bool:
 
 
 def _heads(line: str, after: re.Match | None) -> bool:
-    """A title-case line heads a paragraph of its own; a byline or a "Key: value" line,
-    which may answer a question, is no title."""
-    if ":" in line or " by " in f" {line.lower()} " or after is None:
+    """A title-case line heads a paragraph of its own; a byline, which may answer a
+    question, is no title."""
+    if " by " in f" {line.lower()} " or after is None:
         return False
     body = after.group()
     return "\n" in body.strip() or len(body.split()) >= _BODY_WORDS

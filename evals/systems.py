@@ -21,6 +21,14 @@ from rag_evals.metrics import ClaimedSentence, Outcome, split_claims
 
 RETRIEVED_K = 10  # passages kept per question for hit@k and MRR
 _SOURCE_LABEL = re.compile(r"^Source \d+:\n")
+# CitationQueryEngine labels its sources "Source 1:", and the model often cites them so
+_SOURCE_CITATION = re.compile(r"\[Source (\d+)\]")
+
+
+def source_markers(answer: str) -> str:
+    """The baseline's "[Source 2]" citations as the "[2]" markers the scoring reads: left
+    as they were, its cited sentences counted as uncited."""
+    return _SOURCE_CITATION.sub(r"[\1]", answer)
 
 
 class System(Protocol):
@@ -173,7 +181,7 @@ class LlamaIndexBaseline:
         outcome.latency_ms = (time.perf_counter() - started) * 1000
         nodes = response.source_nodes
         sources = [_SOURCE_LABEL.sub("", n.node.get_content()) for n in nodes]
-        outcome.answer = str(response.response or "")
+        outcome.answer = source_markers(str(response.response or ""))
         outcome.abstained = is_abstention(outcome.answer)
         if not outcome.abstained:
             names = [document_name(n.node.metadata.get("file_name", "")) for n in nodes]

@@ -116,6 +116,15 @@ def test_score_has_every_key_the_issue_names():
     assert keys <= set(got) and got["str_em"] == 1.0 and got["median_answer_words"] == 2
 
 
+def test_baseline_source_citations_are_read_as_markers():
+    from rag_evals.systems import source_markers
+
+    answer = source_markers("It takes 60 days [Source 3]. See [Source 1][Source 2].")
+    sentences, markers, invalid = split_claims(answer, ["a", "b", "60 days"])
+    assert answer == "It takes 60 days [3]. See [1][2]." and markers == 3 and invalid == 0
+    assert sentences[0].cited == ["60 days"]
+
+
 def test_baseline_style_refusals_count_as_abstentions():
     assert says_no_answer("None of the sources provide this information.")
     assert says_no_answer("The context does not mention the population of Kyiv.")

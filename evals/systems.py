@@ -147,15 +147,15 @@ class LlamaIndexBaseline:
         # The same text ours reads: llama-index's SimpleDirectoryReader, without the
         # llama-index-readers-file extra, reads a PDF's bytes as text and HTML with its
         # markup, which would measure the reader, not the answering.
-        documents = []
+        documents, self.files = [], []
         for path in find_files([docs])[0]:
             try:
                 documents.append(Document(text=load(path).text, metadata={"file_name": path.name}))
             except SkipFile:
                 continue  # ours skips it too
+            self.files.append(path)
         if not documents:
             raise RagError(f"--baseline: no readable documents under {docs}")
-        self.files = [Path(d.metadata["file_name"]) for d in documents]
         index = VectorStoreIndex.from_documents(
             documents,
             storage_context=StorageContext.from_defaults(

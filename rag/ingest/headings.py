@@ -22,7 +22,7 @@ _LOOKAHEAD = 4
 _BLOCK = re.compile(r"[^\n]+(?:\n[^\n]+)*")  # a run of non-empty lines
 _WORDY = re.compile(r"[A-Za-z]{3,}")  # "R-data", "api"; not "000_0a7539e4116245c4"
 # Plain text: a title underlined with = or - (setext), and a section number ("6.", "1.2.")
-_UNDERLINED = re.compile(r"^[ \t]*(\S[^\n]*?)[ \t]*\n[ \t]*(=+|-+)[ \t]*$", re.MULTILINE)
+_UNDERLINED = re.compile(r"^[ \t]*(\S[^\n]*?)[ \t]*\n[ \t]*(={3,}|-{3,})[ \t]*$", re.MULTILINE)
 _NUMBER = re.compile(r"(?:\d+\.)+\d*")
 # A numbered title opening its paragraph ("   6. Trademarks. This License does not ...")
 _INLINE = re.compile(r"^[ \t]*((?:\d+\.)+[ \t]+[A-Z][^.\n]{0,60}\.)[ \t]+\S", re.MULTILINE)
@@ -102,14 +102,14 @@ def plain(text: str, title: str = "") -> Sections:
     READMEs), so a line that may be one ("Written by Jane Doe", "Default: 30") is not."""
     found: dict[int, tuple[int, str]] = {}
     for m in _UNDERLINED.finditer(text):
-        if len(m.group(2)) >= 3 and _is_title(m.group(1)):
+        if _is_title(m.group(1)):
             found[m.start(1)] = (1 if m.group(2)[0] == "=" else 2, m.group(1))
     blocks = list(_BLOCK.finditer(text))
     for block, after in zip(blocks, [*blocks[1:], None], strict=True):
         line = block.group().strip()
         if "\n" in line or ":" in line or not _is_title(line):
             continue  # "Default: 30 Seconds" is a value, which may answer a question
-        if not (_NUMBER.match(line) or _capitals(line)) and not _heads(line, after):
+        if not (_NUMBER.match(line) or _capitals(_words(line))) and not _heads(line, after):
             continue
         start = block.start() + len(block.group()) - len(block.group().lstrip())
         found.setdefault(start, (_level(line), line))
@@ -134,14 +134,13 @@ def _is_title(line: str) -> bool:
         return False
     if _YEAR.search(line) or (not _NUMBER.match(line) and line.rstrip().endswith(".")):
         return False
-    return _capitals(line) or (
+    return _capitals(words) or (
         words[0][:1].isupper()
         and all(w[:1].isupper() or w.lower() in FUNCTION_WORDS for w in words)
     )
 
 
-def _capitals(line: str) -> bool:
-    words = _words(line)
+def _capitals(words: list[str]) -> bool:
     return bool(words) and all(w.isupper() for w in words) and len("".join(words)) > 2
 
 

@@ -116,7 +116,7 @@ def load(path: Path, max_mb: float = 0, note: ocr.Note | None = None) -> Documen
     title = got.title or path.stem
     if is_markdown:
         sections = headings.markdown(got.text, title)
-    elif suffix not in formats.MARKUP and suffix not in formats.BINARY and suffix != ".pdf":
+    elif suffix == ".txt":  # headings only by layout
         sections = headings.plain(got.text, title)
     else:
         sections = headings.locate(got.text, list(got.headings), title)

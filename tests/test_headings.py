@@ -115,3 +115,29 @@ def test_a_passage_without_headings_has_no_section():
 
     plain = Passage(1, 1.0, "a.txt", "A", 0, 5, None, "Text.", "c1")  # or from an older store
     assert plain.section == "" and not plain.is_heading and plain.to_dict()["section"] == ""
+
+
+def test_a_title_heading_is_a_heading_and_a_first_sentence_is_not(tmp_path):
+    """A first heading that repeats the title is left out of the paths below it, but its
+    own line is still a heading, never quoted as an answer; a file without headings,
+    whose first line is its title, has no heading."""
+    from rag.index.retrieve import Passage
+
+    def first_line(path) -> Passage:
+        document = load(path)
+        end = document.text.index("\n")
+        sections = tuple(document.sections.within(0, end))
+        text = document.text[:end]
+        return Passage(1, 1.0, str(path), document.title, 0, end, None, text, "c", sections)
+
+    notes = tmp_path / "2.23.0.txt"
+    notes.write_text(
+        "Git 2.23 Release Notes\n======================\n\n"
+        "Two new commands git switch and git restore are introduced.\n",
+        encoding="utf-8",
+    )
+    assert first_line(notes).is_heading and first_line(notes).section == "Git 2.23 Release Notes"
+    assert path_of(notes, "Two new commands") == ""
+    lead = tmp_path / "news.txt"
+    lead.write_text("Putin wants a summit.\nHe said so on Monday.\n", encoding="utf-8")
+    assert not first_line(lead).is_heading and first_line(lead).section == ""

@@ -90,7 +90,7 @@ def locate(text: str, headings: list[tuple[int, str]], title: str = "") -> Secti
             level, heading = wanted[ahead[0]]
             found.append((block.start(), level, heading))
             j = ahead[0] + 1
-    return _paths(found, title)
+    return _paths(found, title, text)
 
 
 def plain(text: str, title: str = "") -> Sections:
@@ -116,7 +116,8 @@ def plain(text: str, title: str = "") -> Sections:
     for m in _INLINE.finditer(text):
         if _NUMBER.match(m.group(1)) and _is_title(m.group(1)):
             found.setdefault(m.start(1), (_level(m.group(1)), m.group(1)))
-    return _paths([(at, level, _norm(name)) for at, (level, name) in sorted(found.items())], title)
+    ordered = [(at, level, _norm(name)) for at, (level, name) in sorted(found.items())]
+    return _paths(ordered, title, text)
 
 
 def _words(line: str) -> list[str]:
@@ -169,12 +170,14 @@ def markdown(text: str, title: str = "") -> Sections:
         for i, token in enumerate(tokens)
         if token.type == "heading_open" and token.map and i + 1 < len(tokens)
     ]
-    return _paths(found, title)
+    return _paths(found, title, text)
 
 
-def _paths(found: list[tuple[int, int, str]], title: str) -> Sections:
+def _paths(found: list[tuple[int, int, str]], title: str, text: str) -> Sections:
     """Each heading's path (the enclosing headings, by level). A first heading that
-    repeats the document's ``title``, which citations show already, is left out."""
+    repeats the document's ``title``, which citations show already, is left out of the
+    paths below it; its own line keeps it as its path, so it is still known as a
+    heading ("Git v2.37 Release Notes" is never the answer to "in which version")."""
     starts: list[int] = []
     paths: list[str] = []
     stack: list[tuple[int, str]] = []
@@ -184,6 +187,11 @@ def _paths(found: list[tuple[int, int, str]], title: str) -> Sections:
         stack.append((level, heading.removesuffix(PERMALINK).strip()))
         names = [name for _, name in stack]
         if names[0] == _norm(title).removesuffix(PERMALINK).strip():
+            if len(names) == 1:
+                starts.append(start)
+                paths.append(names[0])
+                line_end = text.find("\n", start)
+                start = line_end if line_end >= 0 else len(text)
             names = names[1:]
         starts.append(start)
         paths.append(SEPARATOR.join(names))

@@ -5,6 +5,7 @@ Exit codes: 0 success, 1 error (nothing changed), 3 done but some files were ski
 
 import json
 import re
+import signal
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -141,12 +142,29 @@ def _where(item: dict, path: bool = False) -> str:
 
 
 def _stream(replies: Iterator[dict]) -> dict | None:
-    """Show text as it streams (then replaced by the checked answer); Ctrl-C stops it."""
+    """Show text as it streams (then replaced by the checked answer); Ctrl-C stops it.
+
+    Ctrl-C also shuts the model's connection (rag/models/llm.py), so the stream stops
+    even when the KeyboardInterrupt is lost in a finaliser; whatever comes after it is
+    not shown."""
+    from rag.models.llm import abort_replies
+
     shown = ""
     answer = None
+    stopped = False
+
+    def interrupt(signum: int, frame: object) -> None:
+        nonlocal stopped
+        stopped = True
+        abort_replies()
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, interrupt)
     with Live("", console=out, transient=True, refresh_per_second=12) as live:
         try:
             for reply in replies:
+                if stopped:
+                    break
                 if "error" in reply:
                     raise RagError(reply["error"])
                 if "ingested" in reply:
@@ -164,11 +182,12 @@ def _stream(replies: Iterator[dict]) -> dict | None:
         except KeyboardInterrupt:
             pass
         finally:
+            signal.signal(signal.SIGINT, previous)
             replies.close()  # now, not when collected: see rag/models/llm.py
-    if answer is None:
+    if answer is None or stopped:
         err.print("[dim](stopped)[/]")
-    else:
-        _print_answer(answer)
+        return None
+    _print_answer(answer)
     return answer
 
 

@@ -651,6 +651,33 @@ def test_ctrl_c_while_rag_chat_streams_then_it_answers_and_exits(store, watchdog
     assert stopped == n and cut == n
 
 
+def test_ctrl_c_ends_a_held_read_even_if_its_interrupt_is_lost(model, watchdog):
+    """Ctrl-C shuts the connection of the reply being read (rag/models/llm.py), so a
+    read ends at once even when the KeyboardInterrupt lands in a finaliser, where Python
+    drops it: the reply here stops mid-stream and waits until the client leaves."""
+    from rag.models.llm import ChatLLM, LLMError, abort_replies
+
+    watchdog(60)
+    llm = ChatLLM("compatible", "fake", model.base_url, "none")
+    model.hold = 5
+    threading.Thread(
+        target=lambda: (
+            _until(lambda: model.requests and model.last.sent >= 5, 30, "no reply"),
+            time.sleep(0.2),
+            abort_replies(),
+        ),
+        daemon=True,
+    ).start()
+    started = time.monotonic()
+    pieces = []
+    with pytest.raises(LLMError, match="stopped midway"):
+        pieces.extend(llm.stream([("user", "[1] One fact.\n\n[2] Another.")]))
+    assert time.monotonic() - started < 10  # the server would have held it for 60 s
+    assert len(pieces) == 5
+    _until(model.idle, 5, "the server never saw the reply cut")
+    assert model.last.outcome == "cut"
+
+
 # ---------------------------------------------------------------- 6. kill -9 a warm client
 
 

@@ -5,6 +5,8 @@ OpenAI-style server by base URL) and ``extractive`` (no model at all, see answer
 Only this module knows which provider answers.
 """
 
+import contextlib
+import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -14,6 +16,33 @@ from rag.settings import Settings
 
 if TYPE_CHECKING:
     from rag.models.llamacpp import LocalServer
+
+
+_READING: set[socket.socket] = set()  # the connections of the replies being read
+
+
+def abort_replies() -> None:
+    """Shut the connection of every reply being read, so that a read blocked on one
+    ends at once. Called from a SIGINT handler: the KeyboardInterrupt it raises can land
+    in a finaliser, where Python prints it and carries on, and the read then waits for
+    as long as the server holds the reply (a chat in CI once stayed stuck that way)."""
+    for sock in list(_READING):
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+
+
+@contextlib.contextmanager
+def _abortable(reply) -> Iterator[None]:
+    """While the body of ``reply`` (an openai Stream) is read, :func:`abort_replies`
+    can shut its connection."""
+    stream = reply.response.extensions.get("network_stream")
+    sock = stream.get_extra_info("socket") if stream is not None else None
+    if sock is not None:
+        _READING.add(sock)
+    try:
+        yield
+    finally:
+        _READING.discard(sock)
 
 
 class LLMError(RagError):
@@ -88,7 +117,7 @@ class ChatLLM:
                 stream=True,
                 stream_options={"include_usage": True},
             )
-            with reply:
+            with reply, _abortable(reply):
                 for chunk in reply:
                     for choice in chunk.choices:
                         finished = finished or bool(choice.finish_reason)

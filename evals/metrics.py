@@ -96,6 +96,7 @@ class Outcome:
     note: str | None = None  # the system's own remark, e.g. that it quoted instead
     checked: list[dict] = field(default_factory=list)  # what the model wrote, with verdicts
     judged_answerable: float | None = None  # the answerability judge's p(yes), when asked
+    screened: list[dict] = field(default_factory=list)  # fallback quotes with the judge's p
     error: str | None = None
 
     @property

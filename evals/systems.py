@@ -74,6 +74,7 @@ class Ours:
             answer.note,
         )
         outcome.checked, outcome.judged_answerable = answer.checked, answer.answerable
+        outcome.screened = answer.screened
         outcome.context = [p.text for p in answer.passages]
         outcome.sentences, outcome.markers, outcome.invalid_markers = _claims(answer)
         passages = self.assistant.search(answer.search_query or q.question, k=RETRIEVED_K)

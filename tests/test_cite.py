@@ -411,7 +411,7 @@ def test_names_are_looked_up_in_the_name_of_the_file_a_sentence_is_cited_from():
 def test_the_quote_screen_reads_the_name_of_the_file_a_quote_comes_from():
     # The same clause is in the GFDL 1.2 and 1.3 files: alone, it answered a question
     # about version 1.3 at p(yes) 0.52 in both; with the file's name, 0.91 and 0.47.
-    from rag.answer.answerable import screen
+    from rag.answer.answerable import scores
     from rag.index.retrieve import Passage
 
     text = "A Back-Cover Text may be at most 25 words."
@@ -420,7 +420,7 @@ def test_the_quote_screen_reads_the_name_of_the_file_a_quote_comes_from():
         for source in ("/docs/GFDL-1.3.txt", "/docs/000_0a7539e4116245c4.txt")
     ]
     judge = RecordingJudge()
-    screen("How long may a Back-Cover Text be under GFDL-1.3?", units, judge, 0.6)
+    scores("How long may a Back-Cover Text be under GFDL-1.3?", units, judge)
     assert f"(GFDL-1.3) {text}" in judge.prompts[0]
     assert f"Passage: {text}" in judge.prompts[1]  # a hash names nothing
 

@@ -34,18 +34,14 @@ def p_answers(question: str, context: list[Passage], judge: Judge) -> float:
     return judge.p_yes(system, user)
 
 
-def screen(
-    question: str, units: list[Passage], judge: Judge | None, threshold: float
-) -> list[Passage]:
-    """The quoted sentences that on their own answer the question (all of them without a
-    judge or with threshold 0)."""
-    if judge is None or threshold <= 0:
-        return units
+def scores(question: str, units: list[Passage], judge: Judge | None) -> list[float | None]:
+    """The judge's p(this sentence on its own answers the question), per sentence; None
+    for each without a judge."""
+    if judge is None:
+        return [None] * len(units)
     system = prompts.load("verify_system")
     return [
-        unit
-        for unit in units
-        if judge.p_yes(
+        judge.p_yes(
             system,
             prompts.render(
                 "answers_question",
@@ -53,5 +49,11 @@ def screen(
                 question=question,
             ),
         )
-        >= threshold
+        for unit in units
     ]
+
+
+def passes(p: float | None, threshold: float) -> bool:
+    """A screened sentence may be quoted: the judge's ``p`` reaches ``threshold`` (any
+    sentence does without a judge or with threshold 0)."""
+    return p is None or threshold <= 0 or p >= threshold

@@ -18,7 +18,7 @@ EXTRACTIVE = {"provider": "extractive", "model": None}  # written without a mode
 
 @dataclass(frozen=True)
 class Candidate:
-    writer: str  # summary, people, who-is, model, quotes, fallback-quotes
+    writer: str  # summary, people, who-is, section, model, quotes, fallback-quotes
     raw: str  # the text, with [n] markers into ``context``
     context: list[Passage]
     composed: bool = False  # built by the application from the documents' own words

@@ -3,7 +3,8 @@ order -> verify -> choose, stopping at the first candidate that answers, else ab
 
 The writers (rag/answer/): for a whole document, ``summary`` (its representative
 sentences) or ``people`` (who it names); for a fact, ``who-is`` ("Who is X?" answered
-by the phrase set beside X's name), then the model (``model``, or ``quotes`` without
+by the phrase set beside X's name) or ``section`` ("Which section covers X?" answered
+by the heading above the sentence that does), then the model (``model``, or ``quotes`` without
 one), then, when the model's answer does not survive the verifier, the best sentences
 quoted (``fallback-quotes``). Each returns a Candidate; ``Answer.writer`` says which
 one's sentences are shown.
@@ -14,7 +15,17 @@ from collections.abc import Callable, Generator, Iterator
 from dataclasses import asdict, dataclass, field
 
 from rag import prompts
-from rag.answer import answerable, choose, expect, gate, guard, summary, who_is, written
+from rag.answer import (
+    answerable,
+    choose,
+    expect,
+    gate,
+    guard,
+    section,
+    summary,
+    who_is,
+    written,
+)
 from rag.answer.candidate import EXTRACTIVE, Candidate, Verified, quoted
 from rag.answer.evidence import Embed, Evidence, gather
 from rag.answer.route import route
@@ -48,6 +59,9 @@ class Answer:
     checked: list[dict] = field(default_factory=list)
     """Every sentence the model (or the quoting fallback) wrote, with the verifier's
     verdict (``supported``, ``score``, ``check``) and whether it is ``shown``."""
+    screened: list[dict] = field(default_factory=list)
+    """When the model's answer gave way to quotes: each sentence the judge was asked
+    about on its own, with its p(it answers the question) (``text``, ``p``)."""
     passages: list[Passage] = field(default_factory=list)
 
     def to_dict(self) -> dict:
@@ -76,6 +90,7 @@ class Outcome:
     context: list[Passage]
     llm: dict
     checked: list[Sentence] = field(default_factory=list)  # the first candidate's verdicts
+    screened: list[dict] = field(default_factory=list)  # the fallback's quotes, judged
 
 
 def final(stream: Iterator[str | Checking | Answer]) -> Answer:
@@ -149,7 +164,9 @@ class Answerer:
         if refusal is not None:
             clock.mark("generate")
             return Outcome(None, [], refusal.note, evidence.context, asked), None
-        candidate = who_is.write(question, evidence.context)  # in the documents' words
+        candidate = who_is.write(question, evidence.context) or section.write(  # their words
+            question, evidence.best(s.extract_sentences), self.verifier.judge, s.quote_threshold
+        )
         p_answers = None
         if candidate is None:
             judge = self.verifier.judge
@@ -211,6 +228,7 @@ class Answerer:
         first = verified
         note = verified.candidate.note
         keep = choose.useful(question, verified.sentences)
+        screened: list[dict] = []
         if (
             evidence is not None
             and not note
@@ -220,7 +238,9 @@ class Answerer:
             # nothing the passages state or gives no number/date where one is asked
             # for is wrong far more often than the passages are (measured in evals/):
             # quote the best sentences instead, and say so.
-            verified, keep, note = self._fallback(question, evidence, verified.candidate.llm)
+            verified, keep, note, screened = self._fallback(
+                question, evidence, verified.candidate.llm
+            )
         else:
             note = choose.left_out(note, keep)
         keep, note = choose.kind_given(question, verified.sentences, keep, note)
@@ -233,30 +253,36 @@ class Answerer:
             evidence.context if evidence is not None else verified.candidate.context,
             verified.candidate.llm,
             first.sentences,
+            screened,
         )
 
     def _fallback(
         self, question: str, evidence: Evidence, llm: dict
-    ) -> tuple[Verified, list[bool], str | None]:
-        """The best sentences quoted, each screened on its own by the judge, verified.
+    ) -> tuple[Verified, list[bool], str | None, list[dict]]:
+        """The best sentences quoted, each screened on its own by the judge, verified;
+        with each screened sentence's p(it answers the question).
         For a question that asks for a kind of answer (a version, a number ...), the best
         of the model's context sentences that give one: the others cannot be shown."""
         s = self.settings
         units = evidence.best(s.extract_sentences)
         if expect.expected_kind(question):
             units = evidence.typed(s.extract_sentences) or units
-        kept = answerable.screen(question, units, self.verifier.judge, s.quote_threshold)
+        judged = self.verifier.judge is not None and s.quote_threshold > 0
+        p = answerable.scores(question, units, self.verifier.judge if judged else None)
+        judged_units = list(zip(units, p, strict=True))
+        screened = [{"text": u.text, "p": round(x, 4)} for u, x in judged_units if x is not None]
+        kept = [u for u, x in judged_units if answerable.passes(x, s.quote_threshold)]
         not_answered = prompts.load("not_answered")
         if not kept:  # none answers: abstain, listing them as the closest passages
-            return Verified(quoted(units, "fallback-quotes", llm=llm), [], []), [], not_answered
+            unanswered = Verified(quoted(units, "fallback-quotes", llm=llm), [], [])
+            return unanswered, [], not_answered, screened
         verified = self._verify(question, quoted(kept, "fallback-quotes", llm=llm), evidence.before)
         keep = [x.supported for x in verified.sentences]
         if not any(keep):
-            return verified, keep, not_answered
+            return verified, keep, not_answered, screened
         # A quote the judge found to answer the question is the answer: no note says
         # otherwise. Unjudged quotes (no judge, or RAG_QUOTE_THRESHOLD 0) are flagged.
-        screened = self.verifier.judge is not None and s.quote_threshold > 0
-        return verified, keep, None if screened else prompts.load("quoted_instead")
+        return verified, keep, None if judged else prompts.load("quoted_instead"), screened
 
 
 class _Clock:
@@ -323,6 +349,7 @@ def _answer(
             }
             for p in (outcome.context[:RELATED] if abstained else [])
         ],
+        screened=outcome.screened,
         checked=[
             {
                 "text": x.text,

@@ -204,6 +204,10 @@ KEY = ("main", "central", "key")
 POINTS = ("idea", "point", "takeaway", "argument", "finding", "theme")
 COUNT_UNITS = ("sentence", "point", "bullet", "line")
 MENTIONED = ("mentioned", "named", "quoted")
+# What a question calls a part of a document ("Which section covers ...?"):
+# rag/answer/section.py answers with the heading above the sentence that covers it.
+# Not "part" or "article": "Which part of Flask handles routing?" asks for a component.
+PART_WORDS = ("section", "subsection", "chapter", "clause", "paragraph", "heading", "appendix")
 
 # Words of a sentence that talks about the sources instead of the subject ("The answer is
 # in passage [1]."): with nothing else in it, rag/verify/cite.py does not take it for a claim.

@@ -282,7 +282,8 @@ class Verifier:
 
         ``composed`` marks text the application built from the passages' own words (the
         people a document names, "X is <the phrase beside X's name>"): no model wrote
-        it, so the exact checks decide.
+        it, so the exact checks decide, reading the passage after its ``section``'s heading
+        path (which "The section "11. Patents" covers it." names).
 
         ``before`` is the text that precedes the passage in its chunk: a sentence may say
         "he" of someone its neighbour names, so names are looked up there too. The judge
@@ -294,6 +295,8 @@ class Verifier:
         with it, it passed sentences that add to their passage (citation precision on
         pallets-docs 0.98 to 0.91, graded without it).
         """
+        if composed and section:  # built from the passage and the heading it sits under
+            passage = f"{section}: {passage}"
         if asks_someone_else(question, passage, before):  # true, but not whose words were asked
             return Verdict(False, 0.0, "attribution")
         if is_quote(claim, passage):

@@ -48,20 +48,26 @@ def test_questions_that_ask_for_a_part_of_a_document(question, asks):
 
 
 def test_a_section_is_named_without_a_full_stop_inside():
-    from rag.answer.section import named
+    from rag.answer.section import named_as as named
 
     assert named("11. Patents.") == 'section 11, "Patents"'
     assert named("3.3. Larger Work") == 'section 3.3, "Larger Work"'
     assert named("How to Apply These Terms.") == 'the section "How to Apply These Terms"'
 
 
-def test_which_section_is_answered_by_the_heading_and_cited(tmp_path):
+def test_which_section_is_answered_by_the_heading_of_the_file_named_and_cited(tmp_path):
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "EPL-1.txt").write_text(LICENCE, encoding="utf-8")
+    (docs / "OPL-2.txt").write_text(  # another licence granting patents: not the one asked
+        "Other Public License\n====================\n\n  3. Grant of Patent License.\n\n"
+        "  Each Contributor hereby grants to You a perpetual, worldwide, royalty-free patent"
+        " license to make, use and sell the Work.\n",
+        encoding="utf-8",
+    )
     assistant = Assistant(store=tmp_path / "store")
     assistant.ingest([docs])
-    answer = assistant.ask("Which section of the license covers contributors' patent licenses?")
+    answer = assistant.ask("Which section of EPL-1 covers contributors' patent licenses?")
     assert answer.writer == "section", answer.answer
     assert answer.answer.startswith('It is covered in section 11, "Patents". [1]'), answer.answer
     assert answer.citations[0].section.endswith("11. Patents.")

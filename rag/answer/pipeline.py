@@ -165,7 +165,11 @@ class Answerer:
             clock.mark("generate")
             return Outcome(None, [], refusal.note, evidence.context, asked), None
         candidate = who_is.write(question, evidence.context) or section.write(  # their words
-            question, evidence.best(s.extract_sentences), self.verifier.judge, s.quote_threshold
+            question,
+            evidence.best(len(evidence.ranked)),
+            self.verifier.judge,
+            s.quote_threshold,
+            s.extract_sentences,
         )
         p_answers = None
         if candidate is None:

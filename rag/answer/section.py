@@ -13,7 +13,7 @@ import re
 from rag.answer.answerable import passes, scores
 from rag.answer.candidate import Candidate
 from rag.index.retrieve import Passage
-from rag.ingest.headings import SEPARATOR
+from rag.ingest.headings import SEPARATOR, document_name
 from rag.text.lexicon import PART_WORDS, either
 from rag.verify.verifier import Judge
 
@@ -34,21 +34,32 @@ def asks_for_part(question: str) -> bool:
 
 
 def write(
-    question: str, best: list[Passage], judge: Judge | None, threshold: float
+    question: str, ranked: list[Passage], judge: Judge | None, threshold: float, tries: int
 ) -> Candidate | None:
-    """'It is covered in section 11, "Patents" [1].' from the first of the ``best`` sentences
-    under a heading that the judge finds to answer the question; None when the question
-    is not of that kind or none does."""
+    """'It is covered in section 11, "Patents". [1]' from the first of the ``tries`` best
+    sentences under a heading that the judge finds to answer the question; None when the
+    question is not of that kind or none does. When the question names a file ("Which
+    GPL-3 section ..."), only that file's sentences are tried: the judge had passed
+    Apache-2.0's "Grant of Patent License" for GPL-3."""
     if not asks_for_part(question):
         return None
-    for unit in best:
-        if unit.section and passes(scores(question, [unit], judge)[0], threshold):
-            raw = f"It is covered in {named(unit.section.rpartition(SEPARATOR)[2])} [1]."
+    headed = [unit for unit in ranked if unit.section]
+    named = [unit for unit in headed if _names(question, document_name(unit.source))]
+    for unit in (named or headed)[:tries]:
+        if passes(scores(question, [unit], judge)[0], threshold):
+            raw = f"It is covered in {named_as(unit.section.rpartition(SEPARATOR)[2])} [1]."
             return Candidate("section", raw, [unit], composed=True)
     return None
 
 
-def named(heading: str) -> str:
+def _names(question: str, document: str) -> bool:
+    """True when ``question`` names ``document`` ("GPL-3", not inside "LGPL-3")."""
+    return bool(document) and bool(
+        re.search(rf"(?<![\w.-]){re.escape(document)}(?![\w-]|\.\d)", question, re.IGNORECASE)
+    )
+
+
+def named_as(heading: str) -> str:
     """How an answer names a section: 'section 11, "Patents"' for "11. Patents.", else
     'the section "Preamble"' (never "11. Patents", whose full stop would end a sentence,
     nor a capital "Section", which the names check would look for in the passage)."""

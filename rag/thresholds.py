@@ -23,6 +23,10 @@ OVERLAP_SHARE = 0.6
 # rag/verify/verifier.py, names: stems this long may start one another and still name the
 # same thing ("Russia" / "Russian"). Not tuned: a design choice.
 KIN_STEM_LETTERS = 4
+# rag/verify/verifier.py, names and polarity: a condition restated from the question is
+# left out of the claim they read when at least this many of its words are the
+# question's ("if you don't give one"). Not tuned: a design choice.
+ASKED_CONDITION_WORDS = 4
 # rag/verify/verifier.py, names: an acronym may be the initials of this many capitalised
 # words ("US" / "United States"). Not tuned: a design choice.
 ACRONYM_WORDS = (2, 3, 4)

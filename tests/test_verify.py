@@ -16,6 +16,7 @@ from rag.verify.verifier import (
     p_yes_from_top,
     polarity_clash,
     unknown_names,
+    without_asked_conditions,
 )
 from rag_evals.claims import load_claims, overlap_check, run_claims, verifier_check
 
@@ -153,6 +154,29 @@ def test_cheap_checks_decide_before_the_judge_and_the_judge_decides_the_rest():
     opinion = "Putin wants to keep Trump as a resource."
     assert verifier.check("What does Putin want?", opinion, quoted).check == "attribution"
     assert verifier.check("What does Markov say?", opinion, quoted).check == "judge"
+
+
+def test_a_condition_restated_from_the_question_is_the_askers_not_a_claim():
+    asked = "Which port does python -m http.server listen on if I don't give one?"
+    claim = "The default port it listens on if you don't give one is 8000."
+    assert without_asked_conditions(claim, asked) == "The default port it listens on  is 8000."
+    yes = Verifier(_Judge(0.99), threshold=0.5)
+    passage = "The server listens to port 8000 by default."
+    assert yes.check(asked, claim, passage).check == "judge"  # was a "negation added"
+    yaml = "How can the reloader restart when a YAML config changes?"
+    said = "It restarts when a YAML config changes, with the --extra-files option."
+    assert yes.check(yaml, said, "Watch more files with the --extra-files option.").supported
+    # Not the question's condition: the negation and the name are the claim's own.
+    down = "Does it fail when the server is down?"
+    assert without_asked_conditions("It fails if the server is not running.", down) == (
+        "It fails if the server is not running."
+    )
+    redis = yes.check(down, "It fails when Redis is down.", "It fails when the server is down.")
+    assert redis.check == "names"
+    cache = without_asked_conditions(
+        "It fails if the cache is not set.", "Fails if the cache is set?"
+    )
+    assert cache == "It fails  not set."  # the question's words up to the negation
 
 
 def test_attribution_names_the_speaker_of_a_quotation_stated_as_fact():

@@ -45,12 +45,22 @@ from typing import Protocol
 
 from rag import prompts
 from rag.ingest.headings import headed
-from rag.text.lexicon import FILLER, MULTIPLES, NEGATING_WORDS, NUMBER_WORDS, either
+from rag.text.lexicon import (
+    FILLER,
+    MULTIPLES,
+    NEGATING_WORDS,
+    NUMBER_WORDS,
+    WE,
+    YOU,
+    I,
+    either,
+)
 from rag.text.names import STEM, names
 from rag.text.overlap import support
 from rag.text.sentences import flat, sentence_spans
 from rag.thresholds import (
     ACRONYM_WORDS,
+    ASKED_CONDITION_WORDS,
     KIN_STEM_LETTERS,
     LOOKALIKE_LETTERS,
     LOOKALIKE_RATIO,
@@ -73,6 +83,12 @@ _WORD = re.compile(r"[\w’'.-]*\w")
 _COMPOUND = re.compile(r"\b[A-Z][\w’']*(?:-[\w’']+)+")
 
 
+# A condition, to the next comma or the sentence's end ("if you don't give one").
+_CONDITION = re.compile(r"\b(?:if|when|whenever|unless)\b[^,;.!?]*", re.IGNORECASE)
+_CONDITION_WORD = re.compile(r"[\w’'-]+")
+_ASKER = frozenset((*I, *WE, *YOU))  # "if I don't give one" is answered "if you don't ..."
+
+
 def numbers(text: str) -> set[float]:
     """The numbers a text states, digits and words alike ("2,000" and "two thousand"
     are not merged: each word counts on its own, which is strict but never lenient)."""
@@ -88,6 +104,27 @@ def numbers(text: str) -> set[float]:
         except ValueError:  # "1.2.3": keep each part
             found.update(float(part) for part in digits.split(".") if part)
     return found
+
+
+def without_asked_conditions(claim: str, question: str) -> str:
+    """The claim without the conditions it restates from the question, for the names and
+    polarity checks: in "The port is 8000 if you don't give one." (asked "... if I don't
+    give one?") the "don't" is the asker's, not a negation the passage must hold, and
+    so is "YAML" in "... when a YAML config changes". What is left out is the longest
+    start of a condition whose every word the question has (its "I" may be "you"), at
+    least ``ASKED_CONDITION_WORDS`` of them; the judge still reads the whole claim."""
+    asked = {STEM.stemWord(w) for w in _CONDITION_WORD.findall(question.lower())}
+
+    def kept(condition: re.Match) -> str:
+        end = 0
+        for word in _CONDITION_WORD.finditer(condition.group().lower()):
+            if word.group() not in _ASKER and STEM.stemWord(word.group()) not in asked:
+                break
+            end = word.end()
+        restated = len(_CONDITION_WORD.findall(condition.group()[:end]))
+        return condition.group()[end:] if restated >= ASKED_CONDITION_WORDS else condition.group()
+
+    return _CONDITION.sub(kept, claim)
 
 
 def unknown_names(claim: str, passage: str) -> list[str]:
@@ -303,9 +340,10 @@ class Verifier:
             return Verdict(True, 1.0, "quote")
         if numbers(claim) - numbers(passage):
             return Verdict(False, 0.0, "numbers")
-        if unknown_names(claim, f"{document} {before} {passage}"):
+        stated = without_asked_conditions(claim, question)
+        if unknown_names(stated, f"{document} {before} {passage}"):
             return Verdict(False, 0.0, "names")
-        if polarity_clash(claim, passage) or role_swap(claim, passage):
+        if polarity_clash(stated, passage) or role_swap(claim, passage):
             return Verdict(False, 0.0, "polarity")
         if lookalike_swap(claim, passage):
             return Verdict(False, 0.0, "wording")

@@ -167,6 +167,7 @@ class Answerer:
         candidate = who_is.write(question, evidence.context) or section.write(  # their words
             question,
             evidence.best(len(evidence.ranked)),
+            self.retriever.store.manifest,
             self.verifier.judge,
             s.quote_threshold,
             s.extract_sentences,

@@ -9,6 +9,7 @@ heading gives the answer, in the document's own words, citing that sentence.
 """
 
 import re
+from collections.abc import Callable, Iterable
 
 from rag.answer.answerable import passes, scores
 from rag.answer.candidate import Candidate
@@ -34,18 +35,25 @@ def asks_for_part(question: str) -> bool:
 
 
 def write(
-    question: str, ranked: list[Passage], judge: Judge | None, threshold: float, tries: int
+    question: str,
+    ranked: list[Passage],
+    files: Callable[[], Iterable[str]],
+    judge: Judge | None,
+    threshold: float,
+    tries: int,
 ) -> Candidate | None:
     """'It is covered in section 11, "Patents". [1]' from the first of the ``tries`` best
     sentences under a heading that the judge finds to answer the question; None when the
-    question is not of that kind or none does. When the question names a file ("Which
-    GPL-3 section ..."), only that file's sentences are tried: the judge had passed
-    Apache-2.0's "Grant of Patent License" for GPL-3."""
+    question is not of that kind or none does. When the question names one of the
+    ``files`` ("Which GPL-3 section ..."), only that file's sentences are tried: the judge
+    had passed Apache-2.0's "Grant of Patent License" for GPL-3."""
     if not asks_for_part(question):
         return None
     headed = [unit for unit in ranked if unit.section]
-    named = [unit for unit in headed if _names(question, document_name(unit.source))]
-    for unit in (named or headed)[:tries]:
+    asked = {name for name in map(document_name, files()) if _names(question, name)}
+    if asked:
+        headed = [unit for unit in headed if document_name(unit.source) in asked]
+    for unit in headed[:tries]:
         if passes(scores(question, [unit], judge)[0], threshold):
             raw = f"It is covered in {named_as(unit.section.rpartition(SEPARATOR)[2])} [1]."
             return Candidate("section", raw, [unit], composed=True)

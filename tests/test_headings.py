@@ -76,6 +76,18 @@ def test_html_headings_lose_sphinx_permalinks(tmp_path):
     assert path_of(page, "Handlers.") == "Logging HOWTO › Advanced"
 
 
+def test_a_table_of_contents_does_not_take_the_headings(tmp_path):
+    page = tmp_path / "manual.html"
+    page.write_text(
+        "<html><body><h1>Manual</h1><ul><li><p>Install</p></li><li><p>Rules</p></li></ul>"
+        "<h2>Install</h2><p>Run make.</p><h2>Rules</h2><p>A phony rule names no file.</p>"
+        "</body></html>",
+        encoding="utf-8",
+    )
+    assert path_of(page, "Run make.") == "Manual › Install"
+    assert path_of(page, "A phony rule") == "Manual › Rules"
+
+
 def test_docx_odt_and_epub_headings(tmp_path):
     from tests.samples import write_all
 

@@ -77,11 +77,25 @@ def document_name(source: str) -> str:
 
 def locate(text: str, headings: list[tuple[int, str]], title: str = "") -> Sections:
     """The sections of ``text`` given its headings in order, each found as a block of
-    its own (how every reader but Markdown's writes a heading)."""
+    its own (how every reader but Markdown's writes a heading). A table of contents lists
+    every heading before the body does: matched from the start, all of them were found
+    there (every passage of the Ninja manual sat under its last heading). So they are
+    also matched from the end, and that matching is kept when its longest section is
+    shorter (a word that repeats a heading further on can mislead it as well)."""
     wanted = [(level, _norm(heading)) for level, heading in headings if _norm(heading)]
+    blocks = list(_BLOCK.finditer(text))
+    forward = _match(blocks, wanted)
+    backward = [*reversed(_match(blocks[::-1], wanted[::-1]))]
+    found = backward if _longest(backward, text) < _longest(forward, text) else forward
+    return _paths(found, title, text)
+
+
+def _match(blocks: list[re.Match], wanted: list[tuple[int, str]]) -> list[tuple[int, int, str]]:
+    """(offset, level, heading) of each heading found as one of ``blocks``, both taken
+    in the order given, allowing a few headings to be missing."""
     found: list[tuple[int, int, str]] = []
     j = 0
-    for block in _BLOCK.finditer(text):
+    for block in blocks:
         if j >= len(wanted):
             break
         norm = _norm(block.group())
@@ -90,7 +104,13 @@ def locate(text: str, headings: list[tuple[int, str]], title: str = "") -> Secti
             level, heading = wanted[ahead[0]]
             found.append((block.start(), level, heading))
             j = ahead[0] + 1
-    return _paths(found, title, text)
+    return found
+
+
+def _longest(found: list[tuple[int, int, str]], text: str) -> int:
+    """The length of the longest section: all of the text when nothing was found."""
+    bounds = [0, *(start for start, _, _ in found), len(text)]
+    return max(b - a for a, b in zip(bounds, bounds[1:], strict=False))
 
 
 def plain(text: str, title: str = "") -> Sections:

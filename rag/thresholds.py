@@ -135,6 +135,10 @@ PEOPLE_LISTED = 8
 # ", X" read as describing X. Not tuned: a design choice.
 NAME_WORDS = 4
 APPOSITIVE_WORDS = 8
+# rag/answer/section.py: a sentence this short is no evidence of the section it sits in
+# (a table of contents' "The phony rule" sat under the page's first heading). Not tuned:
+# a design choice; every sentence that answered a section question had 15 or more words.
+SECTION_SENTENCE_WORDS = 5
 # rag/answer/chat.py: a question this short ("Since when?", "Why?") leans on the one
 # before; the model rewrites a follow-up in at most this many tokens. Not tuned: a
 # design choice.

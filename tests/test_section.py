@@ -72,3 +72,20 @@ def test_which_section_is_answered_by_the_heading_of_the_file_named_and_cited(tm
     assert answer.answer.startswith('It is covered in section 11, "Patents". [1]'), answer.answer
     assert answer.citations[0].section.endswith("11. Patents.")
     assert "contributor" in answer.citations[0].quote
+
+
+def test_a_table_of_contents_entry_is_no_evidence_of_its_section():
+    from rag.answer.section import write
+    from rag.index.retrieve import Passage
+
+    def unit(text: str, path: str) -> Passage:
+        return Passage(1, 1.0, "/d/manual.html", "M", 0, len(text), None, text, "c", ((0, path),))
+
+    entry = unit("The phony rule", "v1.11.1, Aug 2022")  # listed before the body
+    body = unit("The phony rule names a target that is not a file.", "Writing build files")
+    question = "Which section covers the phony rule?"
+    answer = write(question, [entry, body], lambda: ["/d/manual.html"], None, 0.6, 2)
+    assert (
+        answer is not None
+        and answer.raw == 'It is covered in the section "Writing build files" [1].'
+    )

@@ -16,6 +16,7 @@ from rag.answer.candidate import Candidate
 from rag.index.retrieve import Passage
 from rag.ingest.headings import SEPARATOR, document_name
 from rag.text.lexicon import PART_WORDS, either
+from rag.thresholds import SECTION_SENTENCE_WORDS
 from rag.verify.verifier import Judge
 
 # "Which LGPL-3 section covers ...", "In what chapter ..."; not "What does section 3 say?"
@@ -49,7 +50,7 @@ def write(
     had passed Apache-2.0's "Grant of Patent License" for GPL-3."""
     if not asks_for_part(question):
         return None
-    headed = [unit for unit in ranked if unit.section]
+    headed = [u for u in ranked if u.section and len(u.text.split()) >= SECTION_SENTENCE_WORDS]
     asked = {name for name in map(document_name, files()) if _names(question, name)}
     if asked:
         headed = [unit for unit in headed if document_name(unit.source) in asked]

@@ -420,7 +420,7 @@ def test_the_quote_screen_reads_the_name_of_the_file_a_quote_comes_from():
         for source in ("/docs/GFDL-1.3.txt", "/docs/000_0a7539e4116245c4.txt")
     ]
     judge = RecordingJudge()
-    scores("How long may a Back-Cover Text be under GFDL-1.3?", units, judge)
+    scores("How long may a Back-Cover Text be under GFDL-1.3?", units, judge, 0.6)
     assert f"(GFDL-1.3) {text}" in judge.prompts[0]
     assert f"Passage: {text}" in judge.prompts[1]  # a hash names nothing
 

@@ -34,10 +34,12 @@ def p_answers(question: str, context: list[Passage], judge: Judge) -> float:
     return judge.p_yes(system, user)
 
 
-def scores(question: str, units: list[Passage], judge: Judge | None) -> list[float | None]:
+def scores(
+    question: str, units: list[Passage], judge: Judge | None, threshold: float
+) -> list[float | None]:
     """The judge's p(this sentence on its own answers the question), per sentence; None
-    for each without a judge."""
-    if judge is None:
+    for each when nothing is screened (no judge, or threshold 0)."""
+    if judge is None or threshold <= 0:
         return [None] * len(units)
     system = prompts.load("verify_system")
     return [
@@ -54,6 +56,5 @@ def scores(question: str, units: list[Passage], judge: Judge | None) -> list[flo
 
 
 def passes(p: float | None, threshold: float) -> bool:
-    """A screened sentence may be quoted: the judge's ``p`` reaches ``threshold`` (any
-    sentence does without a judge or with threshold 0)."""
-    return p is None or threshold <= 0 or p >= threshold
+    """A sentence may be quoted: unscreened, or the judge's ``p`` reaches ``threshold``."""
+    return p is None or p >= threshold

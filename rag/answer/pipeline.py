@@ -4,9 +4,9 @@ order -> verify -> choose, stopping at the first candidate that answers, else ab
 The writers (rag/answer/): for a whole document, ``summary`` (its representative
 sentences) or ``people`` (who it names); for a fact, ``who-is`` ("Who is X?" answered
 by the phrase set beside X's name) or ``section`` ("Which section covers X?" answered
-by the heading above the sentence that does), then the model (``model``, or ``quotes`` without
-one), then, when the model's answer does not survive the verifier, the best sentences
-quoted (``fallback-quotes``). Each returns a Candidate; ``Answer.writer`` says which
+by the heading above the sentence that does), then the model (``model``, or ``quotes``
+without one), then, when the model's answer does not survive the verifier, the best
+sentences quoted (``fallback-quotes``). Each returns a Candidate; ``Answer.writer`` says which
 one's sentences are shown.
 """
 
@@ -272,8 +272,7 @@ class Answerer:
         units = evidence.best(s.extract_sentences)
         if expect.expected_kind(question):
             units = evidence.typed(s.extract_sentences) or units
-        judged = self.verifier.judge is not None and s.quote_threshold > 0
-        p = answerable.scores(question, units, self.verifier.judge if judged else None)
+        p = answerable.scores(question, units, self.verifier.judge, s.quote_threshold)
         judged_units = list(zip(units, p, strict=True))
         screened = [{"text": u.text, "p": round(x, 4)} for u, x in judged_units if x is not None]
         kept = [u for u, x in judged_units if answerable.passes(x, s.quote_threshold)]
@@ -287,7 +286,7 @@ class Answerer:
             return verified, keep, not_answered, screened
         # A quote the judge found to answer the question is the answer: no note says
         # otherwise. Unjudged quotes (no judge, or RAG_QUOTE_THRESHOLD 0) are flagged.
-        return verified, keep, None if judged else prompts.load("quoted_instead"), screened
+        return verified, keep, None if screened else prompts.load("quoted_instead"), screened
 
 
 class _Clock:

@@ -25,9 +25,7 @@ _ASKS = re.compile(
     rf"(?:{either(PART_WORDS)})s?\b",
     re.IGNORECASE,
 )
-
-
-_NUMBERED = re.compile(r"^(\d+(?:\.\d+)*)\.?\s+(.+)$")
+_NUMBERED = re.compile(r"^(\d+(?:\.\d+)*)\.?\s+(.+)$")  # "11. Patents", "3.3. Notices"
 
 
 def asks_for_part(question: str) -> bool:
@@ -55,7 +53,7 @@ def write(
     if asked:
         headed = [unit for unit in headed if document_name(unit.source) in asked]
     for unit in headed[:tries]:
-        if passes(scores(question, [unit], judge)[0], threshold):
+        if passes(scores(question, [unit], judge, threshold)[0], threshold):
             raw = f"It is covered in {named_as(unit.section.rpartition(SEPARATOR)[2])} [1]."
             return Candidate("section", raw, [unit], composed=True)
     return None

@@ -97,6 +97,7 @@ class Outcome:
     checked: list[dict] = field(default_factory=list)  # what the model wrote, with verdicts
     judged_answerable: float | None = None  # the answerability judge's p(yes), when asked
     screened: list[dict] = field(default_factory=list)  # fallback quotes with the judge's p
+    timings_ms: dict = field(default_factory=dict)  # time spent in each stage of the answer
     error: str | None = None
 
     @property

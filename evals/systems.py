@@ -13,7 +13,7 @@ from rag.answer.pipeline import Answer
 from rag.assistant import Assistant
 from rag.errors import RagError, SkipFile
 from rag.index.retrieve import Passage
-from rag.ingest.headings import document_name
+from rag.ingest.headings import document_name, headed
 from rag.ingest.load import find_files, load
 from rag.verify.cite import is_abstention
 from rag_evals.data import Question
@@ -74,7 +74,7 @@ class Ours:
             answer.note,
         )
         outcome.checked, outcome.judged_answerable = answer.checked, answer.answerable
-        outcome.screened = answer.screened
+        outcome.screened, outcome.timings_ms = answer.screened, answer.timings_ms
         outcome.context = [p.text for p in answer.passages]
         outcome.sentences, outcome.markers, outcome.invalid_markers = _claims(answer)
         passages = self.assistant.search(answer.search_query or q.question, k=RETRIEVED_K)
@@ -111,9 +111,12 @@ def _source_text(source: str) -> str:
 def _claims(answer: Answer) -> tuple[list[ClaimedSentence], int, int]:
     """Sentences with the passages their citations quote, from the shown answer text. A
     quote of the fallback may come from a sentence the model did not read: its own
-    quoted text stands for it then (it had been graded against nothing)."""
+    quoted text stands for it then (it had been graded against nothing). A citation
+    shows its heading beside the quote, and the grader reads it there, as the product's
+    judge does ("It is covered in section 11" had been graded without its heading)."""
     cited = {
-        c.n: _passage_of(c.source, c.start, answer.passages) or c.quote for c in answer.citations
+        c.n: headed(_passage_of(c.source, c.start, answer.passages) or c.quote, c.section)
+        for c in answer.citations
     }
     sources = [cited.get(n, "") for n in range(1, max(cited, default=0) + 1)]
     before = {

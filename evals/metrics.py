@@ -66,11 +66,13 @@ class ClaimedSentence:
     ``before`` is what a reader of the citation sees before the first cited passage: its
     document's name (the verifier looks names up there, rag/verify/verifier.py) and the
     text just before it (a quoted sentence may say "he" of someone named there).
+    ``section`` is the heading path that passage sits under, shown beside its quote.
     """
 
     text: str
     cited: list[str]
     before: str = ""
+    section: str = ""
 
 
 @dataclass
@@ -124,7 +126,10 @@ def points_covered(o: Outcome) -> int:
 
 
 def split_claims(
-    answer: str, sources: list[str], befores: list[str] | None = None
+    answer: str,
+    sources: list[str],
+    befores: list[str] | None = None,
+    sections: list[str] | None = None,
 ) -> tuple[list[ClaimedSentence], int, int]:
     """Sentences of a ``[n]``-marked answer, with (markers, markers pointing at nothing).
 
@@ -137,12 +142,15 @@ def split_claims(
     for text, ns in claims(answer):
         valid = [n for n in dict.fromkeys(ns) if 1 <= n <= len(sources)]
         before = befores[valid[0] - 1] if befores and valid else ""
-        sentences.append(ClaimedSentence(text, [sources[n - 1] for n in valid], before))
+        section = sections[valid[0] - 1] if sections and valid else ""
+        cited = [sources[n - 1] for n in valid]
+        sentences.append(ClaimedSentence(text, cited, before, section))
     return sentences, len(numbers), invalid
 
 
-Supports = Callable[[str, str, str, str], bool]
-"""(question, sentence, cited text, text before it) -> whether the cited text states it."""
+Supports = Callable[[str, str, str, str, str], bool]
+"""(question, sentence, cited text, text before it, its heading path) -> whether the
+cited text states it."""
 
 
 class Grader:
@@ -157,18 +165,20 @@ class Grader:
     def __init__(self, name: str, check: Supports) -> None:
         self.name = name
         self._check = check
-        self._seen: dict[tuple[str, str, str, str], bool] = {}
+        self._seen: dict[tuple[str, str, str, str, str], bool] = {}
 
-    def __call__(self, question: str, sentence: str, cited: str, before: str = "") -> bool:
-        key = (question, sentence, cited, before)
+    def __call__(
+        self, question: str, sentence: str, cited: str, before: str = "", section: str = ""
+    ) -> bool:
+        key = (question, sentence, cited, before, section)
         if key not in self._seen:
-            self._seen[key] = self._check(question, sentence, cited, before)
+            self._seen[key] = self._check(question, sentence, cited, before, section)
         return self._seen[key]
 
 
 def overlap_grader(threshold: float) -> Grader:
     """The shared-words test (``rag.text.overlap.support``), kept for comparison."""
-    return Grader(f"overlap>={threshold}", lambda q, s, c, b: support(s, c) >= threshold)
+    return Grader(f"overlap>={threshold}", lambda q, s, c, b, h: support(s, c) >= threshold)
 
 
 def citation_scores(outcomes: list[Outcome], supports: Supports) -> dict[str, float]:
@@ -188,13 +198,17 @@ def citation_scores(outcomes: list[Outcome], supports: Supports) -> dict[str, fl
         for s in o.sentences:
             sentences += 1
             citations += len(s.cited)
-            if not s.cited or not supports(o.question, s.text, "\n".join(s.cited), s.before):
+
+            def states(cited: list[str], o: Outcome = o, s: ClaimedSentence = s) -> bool:
+                return supports(o.question, s.text, "\n".join(cited), s.before, s.section)
+
+            if not s.cited or not states(s.cited):
                 continue
             supported += 1
             for i, passage in enumerate(s.cited):
                 others = s.cited[:i] + s.cited[i + 1 :]
-                alone = len(s.cited) == 1 or supports(o.question, s.text, passage, s.before)
-                rest = bool(others) and supports(o.question, s.text, "\n".join(others), s.before)
+                alone = len(s.cited) == 1 or states([passage])
+                rest = bool(others) and states(others)
                 needed += alone or not rest
     return {
         "citation_recall": supported / sentences if sentences else 0.0,

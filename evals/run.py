@@ -53,7 +53,9 @@ JUDGE = "qwen-1.5b"  # the verifier tier that grades citations in every eval run
 def citation_grader(settings: Settings) -> Grader:
     """The judge that grades citations: the bundled 1.5B model, whatever answered."""
     verifier = make_verifier(replace(settings, verifier=JUDGE, verify_threshold=0.0))
-    return Grader(f"{JUDGE} judge", lambda q, s, c, b: verifier.check(q, s, c, b).supported)
+    return Grader(
+        f"{JUDGE} judge", lambda q, s, c, b, h: verifier.check(q, s, c, b, section=h).supported
+    )
 
 
 def run_eval(

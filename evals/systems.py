@@ -13,7 +13,7 @@ from rag.answer.pipeline import Answer
 from rag.assistant import Assistant
 from rag.errors import RagError, SkipFile
 from rag.index.retrieve import Passage
-from rag.ingest.headings import document_name, headed
+from rag.ingest.headings import document_name
 from rag.ingest.load import find_files, load
 from rag.verify.cite import is_abstention
 from rag_evals.data import Question
@@ -111,12 +111,11 @@ def _source_text(source: str) -> str:
 def _claims(answer: Answer) -> tuple[list[ClaimedSentence], int, int]:
     """Sentences with the passages their citations quote, from the shown answer text. A
     quote of the fallback may come from a sentence the model did not read: its own
-    quoted text stands for it then (it had been graded against nothing). A citation
-    shows its heading beside the quote, and the grader reads it there, as the product's
-    judge does ("It is covered in section 11" had been graded without its heading)."""
+    quoted text stands for it then (it had been graded against nothing). Each sentence
+    is graded under the heading its first citation shows beside the quote, as the
+    product's judge reads it ("It is covered in section 11" had been graded without)."""
     cited = {
-        c.n: headed(_passage_of(c.source, c.start, answer.passages) or c.quote, c.section)
-        for c in answer.citations
+        c.n: _passage_of(c.source, c.start, answer.passages) or c.quote for c in answer.citations
     }
     sources = [cited.get(n, "") for n in range(1, max(cited, default=0) + 1)]
     before = {
@@ -125,7 +124,10 @@ def _claims(answer: Answer) -> tuple[list[ClaimedSentence], int, int]:
         for c in answer.citations
     }
     befores = [before.get(n, "") for n in range(1, len(sources) + 1)]
-    return split_claims(answer.answer if not answer.abstained else "", sources, befores)
+    section = {c.n: c.section for c in answer.citations}
+    sections = [section.get(n, "") for n in range(1, len(sources) + 1)]
+    shown = answer.answer if not answer.abstained else ""
+    return split_claims(shown, sources, befores, sections)
 
 
 class LlamaIndexBaseline:

@@ -81,7 +81,7 @@ def test_citation_recall_and_precision_are_alce_style():
 def test_citations_are_graded_by_the_named_grader_each_verdict_once():
     calls = []
 
-    def check(question, sentence, cited, before):
+    def check(question, sentence, cited, before, section):
         calls.append(sentence)
         return "envoy" in cited
 
@@ -90,7 +90,7 @@ def test_citations_are_graded_by_the_named_grader_each_verdict_once():
     assert citation_scores(outs, grader) == {"citation_recall": 1.0, "citation_precision": 1.0}
     assert citation_scores(outs, grader)["citation_recall"] == 1.0
     assert calls == ["Witkoff is Trump's envoy."]  # the second pass reused the verdict
-    refusing = Grader("no", lambda q, s, c, b: False)
+    refusing = Grader("no", lambda q, s, c, b, h: False)
     assert citation_scores(outs, refusing)["citation_recall"] == 0.0
 
 
@@ -226,8 +226,9 @@ def test_a_fallback_quote_is_graded_against_its_own_text_and_its_document_name(t
     doc.write_text("Preamble.\n\nMozilla Foundation is the license steward.\n", encoding="utf-8")
     quote = "Mozilla Foundation is the license steward."
     start = doc.read_text(encoding="utf-8").index(quote)
-    citation = Citation(1, str(doc), "MPL", start, start + len(quote), None, quote)
+    citation = Citation(1, str(doc), "MPL", start, start + len(quote), None, quote, "Steward")
     answer = Answer("Who?", f"{quote} [1]", False, [citation], [], {}, {})
     sentences, markers, invalid = _claims(answer)
     assert sentences[0].cited == [quote] and (markers, invalid) == (1, 0)
     assert sentences[0].before.startswith("MPL-2.0\n") and "Preamble." in sentences[0].before
+    assert sentences[0].section == "Steward"  # graded under the heading shown beside it

@@ -160,7 +160,7 @@ class Answerer:
         )
         clock.mark("retrieve")
         asked = written.asked(self.llm)
-        refusal = gate.refusal(evidence, s.gate)
+        refusal = gate.refusal(evidence, s.gate, self.retriever.unknown)
         if refusal is not None:
             clock.mark("generate")
             return Outcome(None, [], refusal.note, evidence.context, asked), None

@@ -21,6 +21,7 @@ import bm25s
 import Stemmer
 
 from rag.index.store import Store, StoredChunk
+from rag.text.names import folded, one_typo
 
 _IDS = "ids.json"
 # What the saved index is made of: a change here (what is indexed, how it is tokenised)
@@ -40,6 +41,7 @@ class KeywordIndex:
     def __init__(self, store: Store, ids: list[str], bm25: bm25s.BM25 | None) -> None:
         self.store, self.ids, self._bm25 = store, ids, bm25
         self._stemmer = Stemmer.Stemmer("english")
+        self._vocabulary: frozenset[str] | None = None
 
     @classmethod
     def build(cls, store: Store, chunks: list[StoredChunk]) -> "KeywordIndex":
@@ -103,3 +105,24 @@ class KeywordIndex:
         hits = [(id_, s) for id_, s in hits if s > 0]
         chunks = self.store.chunks([id_ for id_, _ in hits])
         return [(chunks[id_], s) for id_, s in hits if id_ in chunks]
+
+    def unknown(self, words: list[str], also: list[str]) -> list[str]:
+        """The ``words`` that no chunk holds, nor the names in ``also`` (the files'). A
+        word is held when each of its tokens is in the index's vocabulary, accents aside
+        ("Ales" for "Alès"), or one letter inside it away from a token there (a misspelt
+        "Kllbrandon" is still the "Kilbrandon" of the documents)."""
+        if self._bm25 is None or not words:
+            return []
+        if self._vocabulary is None:  # read once: at 100,000 chunks, a second or so
+            self._vocabulary = frozenset(map(folded, self._bm25.vocab_dict))
+        named = _tokens(also, self._stemmer, ids=False) if also else []
+        held = self._vocabulary | {folded(token) for tokens in named for token in tokens}
+
+        def known(token: str) -> bool:
+            return token in held or any(one_typo(token, other) for other in held)
+
+        return [
+            word
+            for word in words
+            if not all(known(folded(t)) for t in _tokens([word], self._stemmer, ids=False)[0])
+        ]

@@ -3,6 +3,7 @@ passage list."""
 
 import threading
 from dataclasses import asdict, dataclass
+from pathlib import PurePath
 from typing import Literal
 
 import numpy as np
@@ -113,6 +114,15 @@ class Retriever:
             if self._keyword is None:
                 self._keyword = KeywordIndex.open(self.store)
             return self._keyword
+
+    def unknown(self, words: list[str]) -> list[str]:
+        """The ``words`` that no stored chunk holds, nor any file's name or title."""
+        missing = self.keyword_index().unknown(words, [])
+        if not missing:  # the usual case: the files need not be read
+            return []
+        files = self.store.manifest()
+        names = [PurePath(id_).stem for id_ in files] + [f.title for f in files.values()]
+        return self.keyword_index().unknown(missing, names)
 
     def search(self, query: str, k: int, mode: Mode = "hybrid") -> list[Passage]:
         """The ``k`` best passages, best first."""

@@ -215,3 +215,8 @@ SOURCE_TALK = (
     "answer", "passage", "document", "question", "mentioned", "stated", "found", "given",
     "provided", "according", "based", "see", "refer",
 )  # fmt: skip
+
+# What introduces an example in a question ("a non-Python file such as a YAML config"):
+# the name after it illustrates the question, it is not what the question is about, so
+# rag/text/names.asked_names leaves it out.
+EXAMPLE_MARKERS = ("such as", "like", "e.g.", "for example", "for instance", "including")

@@ -2,15 +2,19 @@
 
 The exact checks (rag/verify/), the retrieval gate and the people a document mentions
 (rag/answer/summary.py) all need the same reading of a name, of a word (TOKEN) and
-of a word's stem (STEM, which rag/text/overlap.py shares).
+of a word's stem (STEM, which rag/text/overlap.py shares); the gate also needs the
+names a question asks about (:func:`asked_names`) and when two spellings are one name
+(:func:`folded`, :func:`one_typo`).
 """
 
 import re
+import unicodedata
 from functools import cache
 
 import Stemmer
 
-from rag.text.lexicon import OPENERS, TITLES
+from rag.text.lexicon import EXAMPLE_MARKERS, OPENERS, TITLES
+from rag.text.sentences import sentence_spans
 
 TOKEN = re.compile(r"[A-Za-z][\w’'-]*")  # a word, apostrophes and hyphens kept
 STEM = Stemmer.Stemmer("english")
@@ -40,3 +44,61 @@ def starters() -> frozenset[str]:
     from nltk.corpus import stopwords
 
     return frozenset(stopwords.words("english")) | set(OPENERS)
+
+
+_WORD = re.compile(r"[A-Za-z][\w.’'-]*\w(?:\(\))?|[A-Za-z]")
+_IDENTIFIER = re.compile(r"_|[A-Za-z]\.[A-Za-z]|\(\)$")  # snake_case, module.name, call()
+_EXAMPLE = re.compile(
+    r"\b(?:" + "|".join(map(re.escape, EXAMPLE_MARKERS)) + r")\s+(?:(?:an?|the)\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def asked_names(question: str) -> list[str]:
+    """The proper names, acronyms and code names a question asks about ("NumPy",
+    "WTFPL", "Flask-Babel", "suggest_on_error", "uuid.uuid7()"), each once.
+
+    A name is a capitalised word past the first of its sentence, a word with a capital
+    inside, or an identifier (an underscore, a dot between letters, a call). Left out: a
+    word of two letters or fewer ("SP", "CI" may stand for anything), the lowercase part
+    of a compound ("heavy" of "CPU-heavy"), and a name given as an example ("a file such
+    as a YAML config"), which the question is not about."""
+    found: list[str] = []
+    for start, end in sentence_spans(question):
+        sentence = question[start:end]
+        for i, match in enumerate(_WORD.finditer(sentence)):
+            word = re.sub(r"['’]s$", "", match.group()).rstrip(".")
+            if _EXAMPLE.search(sentence[: match.start()]):
+                continue
+            if _IDENTIFIER.search(word):
+                parts = [word]
+            elif i == 0 and not any(c.isupper() for c in word[1:]):
+                continue  # any sentence starts with a capital
+            else:
+                parts = [p for p in word.split("-") if p[:1].isupper()]
+            found += [p for p in parts if len(p) > 2 and p not in found]
+    return found
+
+
+def folded(text: str) -> str:
+    """``text`` lowercased without accents: "Alès" and "Ales" are one name."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def one_typo(a: str, b: str) -> bool:
+    """``a`` and ``b`` differ by one letter inside the word, added, dropped, changed or
+    swapped with its neighbour ("kllbrandon" / "kilbrandon", "arpnet" / "arpanet"). Not
+    at either end: "zstandard" is not a misspelt "standard". Written here because the
+    standard library measures similarity, not this one edit."""
+    if a == b or abs(len(a) - len(b)) > 1 or min(len(a), len(b)) < 4:
+        return False
+    if a[0] != b[0] or a[-1] != b[-1]:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        swapped = len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]]
+        return len(diff) == 1 or (swapped and a[diff[1]] == b[diff[0]])
+    short, long_ = sorted((a, b), key=len)
+    i = next((i for i in range(len(short)) if short[i] != long_[i]), len(short))
+    return short[i:] == long_[i + 1 :]

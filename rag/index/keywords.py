@@ -21,7 +21,7 @@ import bm25s
 import Stemmer
 
 from rag.index.store import Store, StoredChunk
-from rag.text.names import folded, one_typo
+from rag.text.names import folded, spelt_alike
 
 _IDS = "ids.json"
 # What the saved index is made of: a change here (what is indexed, how it is tokenised)
@@ -119,7 +119,7 @@ class KeywordIndex:
         held = self._vocabulary | {folded(token) for tokens in named for token in tokens}
 
         def known(token: str) -> bool:
-            return token in held or any(one_typo(token, other) for other in held)
+            return token in held or any(spelt_alike(token, other) for other in held)
 
         return [
             word

@@ -4,7 +4,7 @@ The exact checks (rag/verify/), the retrieval gate and the people a document men
 (rag/answer/summary.py) all need the same reading of a name, of a word (TOKEN) and
 of a word's stem (STEM, which rag/text/overlap.py shares); the gate also needs the
 names a question asks about (:func:`asked_names`) and when two spellings are one name
-(:func:`folded`, :func:`one_typo`).
+(:func:`folded`, :func:`spelt_alike`).
 """
 
 import re
@@ -86,19 +86,23 @@ def folded(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def one_typo(a: str, b: str) -> bool:
-    """``a`` and ``b`` differ by one letter inside the word, added, dropped, changed or
-    swapped with its neighbour ("kllbrandon" / "kilbrandon", "arpnet" / "arpanet"). Not
-    at either end: "zstandard" is not a misspelt "standard". Written here because the
-    standard library measures similarity, not this one edit."""
-    if a == b or abs(len(a) - len(b)) > 1 or min(len(a), len(b)) < 4:
+def spelt_alike(a: str, b: str) -> bool:
+    """``a`` and ``b`` are one name spelt two ways: one letter inside the word added,
+    dropped, changed or swapped with its neighbour ("kllbrandon" / "kilbrandon",
+    "arpnet" / "arpanet"), or a word of five letters or more with one or two more at its
+    end ("africa" / "african"). Not a letter before it: "zstandard" is not a misspelt
+    "standard". Written here because the standard library measures similarity, not
+    these edits."""
+    short, long_ = sorted((a, b), key=len)
+    if a == b or len(short) < 4 or len(long_) - len(short) > 2:
         return False
-    if a[0] != b[0] or a[-1] != b[-1]:
+    if len(short) >= 5 and long_.startswith(short):
+        return True
+    if len(long_) - len(short) > 1 or a[0] != b[0] or a[-1] != b[-1]:
         return False
     if len(a) == len(b):
         diff = [i for i in range(len(a)) if a[i] != b[i]]
         swapped = len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]]
         return len(diff) == 1 or (swapped and a[diff[1]] == b[diff[0]])
-    short, long_ = sorted((a, b), key=len)
     i = next((i for i in range(len(short)) if short[i] != long_[i]), len(short))
     return short[i:] == long_[i + 1 :]

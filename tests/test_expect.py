@@ -68,3 +68,23 @@ def test_when_opening_a_condition_asks_for_no_time():
     assert expected_kind("When two items compare equal, does sorted() keep them?") is None
     assert expected_kind("When three forces act on a particle, what happens?") is None
     assert expected_kind("When, and where, did they meet?") == "a date or time"
+
+
+def test_asked_for_a_version_one_version_is_shown():
+    from rag.answer.choose import one_version
+    from rag.answer.expect import versions
+    from rag.verify.cite import Sentence
+
+    assert versions("New in version 3.11: Added x (was v2; see release 8).") == {"3.11", "2", "8"}
+    shown = [
+        Sentence("Available since Ninja 1.5.", [1], True),
+        Sentence("Available since Ninja 1.1.", [2], True),
+        Sentence("It is 1.5 or later, as the console pool needs.", [3], True),
+    ]
+    keep, note = one_version(
+        "Since which version does Ninja have the console pool?", shown, [True] * 3, None
+    )
+    assert keep == [True, False, True]
+    assert note == "1 sentence(s) giving another version were left out: the question asks for one."
+    # Not asked for a version: both stay.
+    assert one_version("What changed in Ninja?", shown, [True] * 3, None) == ([True] * 3, None)

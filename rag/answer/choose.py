@@ -38,6 +38,27 @@ def kind_given(
     return keep, note
 
 
+def one_version(
+    question: str, sentences: list[Sentence], keep: list[bool], note: str | None
+) -> tuple[list[bool], str | None]:
+    """Asked for a version, the first kept sentence that gives one answers, and a kept
+    sentence after it giving only other versions is left out: "Since which version does
+    Ninja have the console pool?" had shown "Available since Ninja 1.5." and, from the
+    section above it, "Available since Ninja 1.1.", two answers to a question that has
+    one."""
+    if expect.expected_kind(question) != "a version":
+        return keep, note
+    given = [expect.versions(x.text) if k else set() for x, k in zip(sentences, keep, strict=True)]
+    first = next((v for v in given if v), None)
+    if first is None:
+        return keep, note
+    other = [bool(v) and not v & first for v in given]
+    if not any(other):
+        return keep, note
+    kept = [k and not o for k, o in zip(keep, other, strict=True)]
+    return kept, joined(note, prompts.render("other_version", n=str(other.count(True))))
+
+
 def left_out(note: str | None, keep: list[bool]) -> str | None:
     """``note``, plus how many written sentences were left out, when any were."""
     dropped = keep.count(False)

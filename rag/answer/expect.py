@@ -85,6 +85,16 @@ _KINDS = (
 )
 
 
+_VERSION_NUMBER = re.compile(
+    r"\d+(?:\.\d+)+|\bv(\d+)(?![.\d])|\b(?:version|release)s?\s+(\d+)(?![.\d])"
+)
+
+
+def versions(text: str) -> set[str]:
+    """The version numbers ``text`` gives ("3.11", "v2" and "version 8" as "2" and "8")."""
+    return {m.group(1) or m.group(2) or m.group() for m in _VERSION_NUMBER.finditer(text)}
+
+
 def _kind(question: str) -> tuple[str, re.Pattern, re.Pattern] | None:
     q = question.lower()
     return next((k for k in _KINDS if k[1].search(q)), None)

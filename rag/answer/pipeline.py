@@ -249,6 +249,7 @@ class Answerer:
         else:
             note = choose.left_out(note, keep)
         keep, note = choose.kind_given(question, verified.sentences, keep, note)
+        keep, note = choose.one_version(question, verified.sentences, keep, note)
         return Outcome(
             verified,
             keep,

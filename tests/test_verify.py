@@ -15,6 +15,7 @@ from rag.verify.verifier import (
     numbers,
     p_yes_from_top,
     polarity_clash,
+    unknown_code,
     unknown_names,
     without_asked_conditions,
 )
@@ -373,3 +374,18 @@ def test_a_number_that_is_part_of_a_name_is_no_new_number():
     assert numbers("You have 30 days to become compliant with MPL-2.0.") == {30.0}
     assert numbers("Files are read as UTF-8 since version 2.28.0.") == {2.0, 28.0, 0.0}
     assert numbers("It costs two dollars, 1,500 in all.") == {2.0, 1500.0}
+
+
+def test_an_option_or_function_the_passage_does_not_give_is_not_stated():
+    question = "How do I make time report the maximum memory a command used?"
+    synopsis = "time [option…] command [arg…]"  # the judge passed "-m" of it at 0.82
+    assert unknown_code("You can use the `-m` option.", synopsis, question) == ["-m"]
+    assert unknown_code("Use the -M option.", "The -m option does it.", "q") == ["-M"]
+    verifier = Verifier(judge=None, threshold=0.0)  # what decides is the exact check
+    verdict = verifier.check(question, "You can use the `-m` option.", synopsis)
+    assert (verdict.supported, verdict.check) == (False, "code")
+    # Named by the passage, by the question, or by its last part: stated as far as code goes
+    assert not unknown_code("Use --extra-files.", "Watch files with --extra-files.", "q")
+    assert not unknown_code("json.loads raises it.", "It is raised.", "What does json.loads raise?")
+    assert not unknown_code("Path.mkdir() takes exist_ok.", "mkdir(exist_ok=False)", "q")
+    assert not unknown_code("Pass `err=True`, e.g. in U.S. code.", "by passing err=True", "q")

@@ -162,6 +162,35 @@ def unknown_names(claim: str, passage: str) -> list[str]:
     return unknown
 
 
+# Code a claim names: a `quoted` span's words, an option ("-m", "--extra-files"), a dotted
+# name ("json.loads", not "e.g."), a snake_case name, a call ("open()").
+_TICKED = re.compile(r"`([^`]+)`")
+_OPTION = re.compile(r"(?<![\w-])--?[A-Za-z][\w-]*")
+_IDENTIFIER = re.compile(r"\b[A-Za-z_]\w+(?:\.[A-Za-z_]\w+)+(?:\(\))?|\b[A-Za-z]*_\w*|\b\w+\(\)")
+
+
+def unknown_code(claim: str, passage: str, question: str) -> list[str]:
+    """Options, functions and other code the claim names that neither the passage (with
+    its surroundings) nor the question does: "use the `-m` option" of a passage that
+    gives only "time [option…] command [arg…]" (the judge passed it at 0.82). Like a
+    name or a number, an option is a fact a small model invents. An option must match
+    exactly ("-m" is not "-M"); other code matches in any case, and a dotted name also
+    by its last part ("Path.mkdir()" of a passage about "mkdir()")."""
+    found = {w.strip(".,;:()[]{}\"'") for span in _TICKED.findall(claim) for w in span.split()}
+    found |= {m.group() for m in _IDENTIFIER.finditer(claim)}
+    options = set(_OPTION.findall(claim))
+    lower = f"{passage} {question}".lower()
+
+    def known(token: str) -> bool:
+        if token in options:
+            return token in passage or token in question
+        core = token.removesuffix("()").lower()
+        last = core.rpartition(".")[2]
+        return core in lower or (len(last) >= 3 and last in lower)
+
+    return sorted(t for t in found | options if len(t) > 1 and not known(t))
+
+
 _NEGATION = re.compile(
     r"\b(?:not|never|no|none|nobody|nothing|neither|nor|cannot|without)\b|n[’']t\b", re.I
 )
@@ -343,6 +372,8 @@ class Verifier:
         stated = without_asked_conditions(claim, question)
         if unknown_names(stated, f"{document} {before} {passage}"):
             return Verdict(False, 0.0, "names")
+        if unknown_code(claim, f"{document} {section} {before} {passage}", question):
+            return Verdict(False, 0.0, "code")
         if polarity_clash(stated, passage) or role_swap(claim, passage):
             return Verdict(False, 0.0, "polarity")
         if lookalike_swap(claim, passage):

@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import shutil
+from itertools import chain
 from pathlib import Path
 
 import bm25s
@@ -115,11 +116,14 @@ class KeywordIndex:
             return []
         if self._vocabulary is None:  # read once: at 100,000 chunks, a second or so
             self._vocabulary = frozenset(map(folded, self._bm25.vocab_dict))
-        named = _tokens(also, self._stemmer, ids=False) if also else []
-        held = self._vocabulary | {folded(token) for tokens in named for token in tokens}
+        vocabulary = self._vocabulary
+        tokenized = _tokens(also, self._stemmer, ids=False) if also else []
+        named = {folded(token) for tokens in tokenized for token in tokens}
 
         def known(token: str) -> bool:
-            return token in held or any(spelt_alike(token, other) for other in held)
+            if token in vocabulary or token in named:
+                return True
+            return any(spelt_alike(token, other) for other in chain(vocabulary, named))
 
         return [
             word

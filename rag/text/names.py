@@ -47,7 +47,10 @@ def starters() -> frozenset[str]:
 
 
 _WORD = re.compile(r"[A-Za-z][\w.’'-]*\w(?:\(\))?|[A-Za-z]")
-_IDENTIFIER = re.compile(r"_|[A-Za-z]\.[A-Za-z]|\(\)$")  # snake_case, module.name, call()
+# Code a text names: a dotted name ("json.loads", "uuid.uuid7()", not "e.g."), a
+# snake_case name, a call ("open()"). The gate looks the question's up; the verifier's
+# code check wants the claim's in its passage.
+CODE_NAME = re.compile(r"\b[A-Za-z_]\w+(?:\.[A-Za-z_]\w+)+(?:\(\))?|\b[A-Za-z]*_\w*|\b\w+\(\)")
 _EXAMPLE = re.compile(
     r"\b(?:" + "|".join(map(re.escape, EXAMPLE_MARKERS)) + r")\s+(?:(?:an?|the)\s+)?$",
     re.IGNORECASE,
@@ -70,7 +73,7 @@ def asked_names(question: str) -> list[str]:
             word = re.sub(r"['’]s$", "", match.group()).rstrip(".")
             if _EXAMPLE.search(sentence[: match.start()]):
                 continue
-            if _IDENTIFIER.search(word):
+            if CODE_NAME.fullmatch(word):
                 parts = [word]
             elif i == 0 and not any(c.isupper() for c in word[1:]):
                 continue  # any sentence starts with a capital

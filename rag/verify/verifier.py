@@ -55,7 +55,7 @@ from rag.text.lexicon import (
     I,
     either,
 )
-from rag.text.names import STEM, names
+from rag.text.names import CODE_NAME, STEM, names
 from rag.text.overlap import support
 from rag.text.sentences import flat, sentence_spans
 from rag.thresholds import (
@@ -162,11 +162,10 @@ def unknown_names(claim: str, passage: str) -> list[str]:
     return unknown
 
 
-# Code a claim names: a `quoted` span's words, an option ("-m", "--extra-files"), a dotted
-# name ("json.loads", not "e.g."), a snake_case name, a call ("open()").
+# Code a claim names besides rag/text/names.CODE_NAME: a `quoted` span's words and an
+# option ("-m", "--extra-files").
 _TICKED = re.compile(r"`([^`]+)`")
 _OPTION = re.compile(r"(?<![\w-])--?[A-Za-z][\w-]*")
-_IDENTIFIER = re.compile(r"\b[A-Za-z_]\w+(?:\.[A-Za-z_]\w+)+(?:\(\))?|\b[A-Za-z]*_\w*|\b\w+\(\)")
 
 
 def unknown_code(claim: str, passage: str, question: str) -> list[str]:
@@ -177,7 +176,7 @@ def unknown_code(claim: str, passage: str, question: str) -> list[str]:
     exactly ("-m" is not "-M"); other code matches in any case, and a dotted name also
     by its last part ("Path.mkdir()" of a passage about "mkdir()")."""
     found = {w.strip(".,;:()[]{}\"'") for span in _TICKED.findall(claim) for w in span.split()}
-    found |= {m.group() for m in _IDENTIFIER.finditer(claim)}
+    found |= {m.group() for m in CODE_NAME.finditer(claim)}
     options = set(_OPTION.findall(claim))
     lower = f"{passage} {question}".lower()
 

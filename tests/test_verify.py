@@ -245,6 +245,29 @@ def test_misattributed_speech_is_caught_by_who_speaks_in_the_passage():
     assert misattributed("Stanovaya said Putin wants peace.", "“Peace,” she said.") is None
 
 
+def test_a_speaker_the_passage_has_speak_only_of_someone_is_not_heard():
+    january = "“It is probably better for us to meet,” Mr. Putin said of Mr. Trump in January."
+    assert misattributed("Trump said it is probably better to meet.", january) == "trump"
+    assert misattributed("Putin said it is probably better to meet.", january) is None
+    told = "Mr. Putin told Mr. Witkoff that a summit was possible."
+    assert misattributed("Witkoff said a summit was possible.", told) == "witkoff"
+
+
+def test_no_one_said_what_a_passage_where_no_one_speaks_states():
+    talks = "Mr. Putin agreed to a summit during talks with the envoy, Steve Witkoff."
+    witkoff = "Steve Witkoff said Mr. Putin agreed to a summit."
+    assert misattributed(witkoff, talks) == "steve witkoff"
+    assert misattributed("Mr. Putin agreed to a summit, Witkoff said.", talks) == "witkoff"
+    assert misattributed("Mr. Putin agreed to a summit.", talks) is None
+    # Documentation "tells" and "explains" without anyone speaking.
+    profile = "R_PROFILE gives the path of the site initialization file."
+    assert misattributed("The R_PROFILE variable tells R where the file is.", profile) is None
+    # The quotation goes on from the paragraph before, where its speaker is named.
+    said = "“Either way,” Ms. Stanovaya said. “One or the other. "
+    claim, passage = "Stanovaya says territory is secondary.", "Territory is secondary.”"
+    assert misattributed(claim, passage, said) is None
+
+
 def test_p_yes_reads_yes_and_no_mass_from_the_first_token():
     import math
 

@@ -180,12 +180,16 @@ LINKING = frozenset(
 )
 # Auxiliaries between a name and its verb ("Ushakov had conveyed"): rag/verify/roles.py.
 AUXILIARIES = frozenset({"had", "has", "have", "was", "were", "is", "would", "could", "will"})
+# After "said", a preposition opens whom it was said of or to ("Putin said of Trump"), not
+# the speaker: rag/verify/attribution.py.
+PREPOSITIONS = (
+    "with", "to", "by", "for", "from", "in", "on", "at", "of", "during", "about", "between",
+)  # fmt: skip
 # Words that end a noun phrase read backwards from ", X" (a verb, preposition or clause):
 # rag/answer/who_is.py.
 PHRASE_BREAKS = frozenset(
-    {"with", "to", "by", "for", "from", "in", "on", "at", "of", "and", "or", "but", "that"}
-    | {"which", "who", SAY[S_FORM], SAY[PAST], TELL[PAST], "met", "than", "as", "is", "was"}
-    | {"are", "were", "be", "been", "during", "about", "between"}
+    {*PREPOSITIONS, "and", "or", "but", "that", "which", "who", "met", "than", "as", "is"}
+    | {SAY[S_FORM], SAY[PAST], TELL[PAST], "was", "are", "were", "be", "been"}
 )
 # Words any sentence may open with, besides the stop words (rag/text/names.py).
 OPENERS = ("yes", "according", "both", "also")

@@ -20,10 +20,12 @@ from rag.text.lexicon import (
     OPINION,
     PAST,
     PEOPLE,
+    PREPOSITIONS,
     S_FORM,
     SAY,
     SPEECH,
     SUBJECT,
+    TELL,
     THIRD_PERSON,
     TITLES,
     either,
@@ -43,6 +45,7 @@ from rag.thresholds import (
 # A quotation: text between curly or straight double quotes, at least four words long
 # (scare quotes such as the “annexed” regions name a word, not an opinion).
 _QUOTE = re.compile(r"“([^”]{12,})”|\"([^\"]{12,})\"")
+_QUOTE_MARK = re.compile(r"[“”\"]")  # a quotation begun or ended here
 
 
 def quote_speakers(passage: str, start: int, end: int) -> list[str]:
@@ -74,12 +77,16 @@ def unattributed(claim: str, question: str, passage: str) -> str | None:
 # Every form of "say" ("they say"); the other speech verbs as they report ("tells", "told").
 _VERBS = either([*SAY, *(verb[form] for verb in SPEECH for form in (S_FORM, PAST))])
 _SPEECH = re.compile(rf"^(?:{_VERBS})$", re.IGNORECASE)
+_SAYS = re.compile(rf"^(?:{either(SAY)})$", re.IGNORECASE)
+_TELLS = re.compile(rf"^(?:{either(TELL)})$", re.IGNORECASE)  # the name after is the listener
 _OPINION = either(form for verb in OPINION for form in verb)  # a view, not speech
 # A pronoun that speaks ("she said", "we say"): a person's subject form.
 _PRONOUN = re.compile(rf"^(?:{either(person[SUBJECT] for person in PEOPLE)})$", re.IGNORECASE)
 
 
-def _speech_speakers(text: str, before: int, after: int, both: bool) -> list[set[str]]:
+def _speech_speakers(
+    text: str, before: int, after: int, both: bool, verbs: re.Pattern = _SPEECH
+) -> list[set[str]]:
     """For each speech verb ("said", "told"...): the capitalised words just ahead of it,
     lowered ("Ms. Stanovaya said"; up to ``before`` words), or when none are, just
     behind it ("..., said Sergei Markov"; up to ``after``): "Ushakov said Mr. Putin had"
@@ -90,18 +97,24 @@ def _speech_speakers(text: str, before: int, after: int, both: bool) -> list[set
     reach_ahead, reach_behind = PRONOUN_SPEAKER_WORDS
     found = []
     for i, word in enumerate(tokens):
-        if not _SPEECH.match(word):
+        if not verbs.match(word):
             continue
         ahead, behind = tokens[max(0, i - before) : i], tokens[i + 1 : i + 1 + after]
         if any(_PRONOUN.match(w) for w in ahead[-reach_ahead:] + behind[:reach_behind]):
             found.append(set())
             continue
-        names_in = [
-            {w.lower() for w in part if w[0].isupper() and w not in TITLES}
-            for part in (ahead, behind)
-        ]
-        found.append(names_in[0] | names_in[1] if both else names_in[0] or names_in[1])
+        named_ahead = {w.lower() for w in ahead if w[0].isupper() and w not in TITLES}
+        named_behind = set() if _TELLS.match(word) else _named_behind(behind)
+        found.append(named_ahead | named_behind if both else named_ahead or named_behind)
     return found
+
+
+def _named_behind(words: list[str]) -> set[str]:
+    """The names just after a speech verb ("said Sergei Markov, an analyst"), lowered;
+    none after a preposition ("Mr. Putin said of Mr. Trump" is Putin speaking)."""
+    if words and words[0].lower() in PREPOSITIONS:
+        return set()
+    return {w.lower() for w in words if w[0].isupper() and w not in TITLES}
 
 
 # "What does Sergei Markov say ...", "What did Witkoff tell reporters?": who is asked about.
@@ -112,11 +125,18 @@ _ASKED = re.compile(
 _ACCORDING = re.compile(r"\baccording\s+to\s+((?:[A-Z][\w’'.-]*\s*)+)", re.IGNORECASE)
 
 
-def misattributed(claim: str, passage: str) -> str | None:
+def misattributed(claim: str, passage: str, before: str = "") -> str | None:
     """The speaker the claim gives ("Witkoff said ...", "according to Witkoff") when the
     passage has people speaking but never that one: "Yuri Ushakov said Mr. Putin had
-    conveyed signals to Mr. Witkoff" is Ushakov's account, not Witkoff's."""
+    conveyed signals to Mr. Witkoff" is Ushakov's account, not Witkoff's. Or who the claim
+    says "said" something when no one speaks or is quoted in the passage's paragraph:
+    "talks in Moscow with ... Steve Witkoff" has him say nothing. (Only "say": in
+    documentation a variable "tells" R where a file is and a section "explains".)"""
     said = _speech_speakers(claim, *CLAIM_SPEAKER_WORDS, both=False) + _named(_ACCORDING, claim)
+    paragraph = before[before.rfind("\n") + 1 :] + passage
+    if not _speech_speakers(paragraph, 1, 1, both=True) and not _QUOTE_MARK.search(paragraph):
+        sayers = _speech_speakers(claim, *CLAIM_SPEAKER_WORDS, both=False, verbs=_SAYS)
+        return next((" ".join(sorted(who)) for who in sayers if who - starters()), None)
     return _unheard(said, passage)
 
 

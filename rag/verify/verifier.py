@@ -382,7 +382,7 @@ class Verifier:
         if (
             unattributed(claim, question, passage)
             or reported_as_fact(claim, question, passage)
-            or misattributed(claim, passage)
+            or misattributed(claim, passage, before)
         ):
             return Verdict(False, 0.0, "attribution")
         if composed:

@@ -364,6 +364,10 @@ def test_the_model_and_the_judge_read_a_sentence_under_its_heading():
     prompt = messages("Since which version does Jinja support async?", [note, plain])[1][1]
     assert "[1] (Async Support) New in version 2.9." in prompt
     assert "[2] New in version 2.9." in prompt
+    same = Passage(3, 1.0, "api.rst", "API", 40, 40 + len(text), None, text, "c1", sections)
+    runs = messages("Since which version?", [note, same, plain, note])[1][1]
+    assert "[2] New in version 2.9." in runs  # its heading was just written
+    assert "[4] (Async Support) New in version 2.9." in runs
 
 
 def test_the_judge_reads_the_heading_the_citation_shows():

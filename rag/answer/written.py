@@ -21,14 +21,16 @@ def messages(question: str, passages: list[Passage], task: str = "answer") -> li
     server llama.cpp reuses the judge's read of that prefix and the answer only reads
     its last line (a 440-token prompt takes the 1.5B model 6.8 s to read on 2 cores)."""
     # A "[3]" a document contains becomes "(3)", so that the model cannot copy it as if
-    # it were a citation; code ("heap[0]") keeps its brackets.
-    numbered = "\n\n".join(
-        f"[{i}] {headed(cite.MARKER.sub(_parenthesised, flat(p.text)), p.section)}"
-        for i, p in enumerate(passages, 1)
-    )
+    # it were a citation; code ("heap[0]") keeps its brackets. A heading is written once
+    # for a run of sentences under it: every token read costs time (docs/benchmarks.md).
+    lines, heading = [], None
+    for i, p in enumerate(passages, 1):
+        text = cite.MARKER.sub(_parenthesised, flat(p.text))
+        lines.append(f"[{i}] {text if p.section == heading else headed(text, p.section)}")
+        heading = p.section
     return [
         ("system", prompts.load("system")),
-        ("user", prompts.render(task, passages=numbered, question=question)),
+        ("user", prompts.render(task, passages="\n\n".join(lines), question=question)),
     ]
 
 

@@ -195,6 +195,16 @@ class Settings:
         "at 0.85 or more (docs/how-answers-work.md); held out over five answer sets, 0.8 in "
         "three folds and 0.75 in two (docs/results.md)",
     )
+    checked_sentences: int = _setting(
+        2,
+        "verify",
+        None,
+        "Sentences of a model's answer that are checked and may be shown; the model is asked "
+        "for one or two, and each sentence after them is left out unchecked.",
+        chosen_on="the stored runs of six sets (two builds each): no right answer was in a "
+        "sentence after the second, and each such sentence cost about 1.5 s to check "
+        "(docs/how-answers-work.md)",
+    )
     support: float = _setting(
         0.3,
         "verify",

@@ -98,6 +98,18 @@ def test_a_sentence_restated_with_a_title_added_is_left_out(answer_with):
     assert len(answer.sentences) == 1 and "1 sentence(s)" in answer.note
 
 
+def test_sentences_past_the_first_two_are_left_out_unchecked(answer_with):
+    answerer, _ = answer_with(
+        "Steve Witkoff is Mr. Trump's special envoy [1]. Yuri Ushakov is the Kremlin's top "
+        "foreign policy aide [2]. Putin has long said he wants to sit down with Trump [3]."
+    )
+    answer = answerer.ask("Tell me about Steve Witkoff.")
+    assert [x["check"] for x in answer.checked][2] == "unchecked"
+    assert not answer.checked[2]["shown"] and "Putin" not in answer.answer
+    assert "special envoy" in answer.answer
+    assert "1 more sentence(s) of the model's answer were not checked" in answer.note
+
+
 def test_a_sentence_that_only_says_where_the_answer_is_is_no_claim(answer_with):
     # seen in `rag ask` on Click's docs: "... the `count=True` parameter. [1] The answer
     # is in passage. [1]" showed the second sentence, verified, as part of the answer

@@ -59,10 +59,16 @@ def one_version(
     return kept, joined(note, prompts.render("other_version", n=str(other.count(True))))
 
 
-def left_out(note: str | None, keep: list[bool]) -> str | None:
-    """``note``, plus how many written sentences were left out, when any were."""
-    dropped = keep.count(False)
-    return joined(note, prompts.render("left_out", n=dropped)) if dropped else note
+def left_out(note: str | None, sentences: list[Sentence], keep: list[bool]) -> str | None:
+    """``note``, plus how many written sentences were left out, when any were: those the
+    verifier ruled out, and apart from them those past the ones an answer may have."""
+    unchecked = sum(x.check == cite.UNCHECKED for x in sentences)
+    dropped = keep.count(False) - unchecked
+    if dropped:
+        note = joined(note, prompts.render("left_out", n=dropped))
+    if unchecked:
+        note = joined(note, prompts.render("unchecked", n=unchecked))
+    return note
 
 
 def joined(note: str | None, text: str) -> str:

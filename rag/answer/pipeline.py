@@ -185,7 +185,7 @@ class Answerer:
         clock.mark("generate")
         model_asked = candidate.writer in {"model", "quotes"} and self.llm is not None
         if model_asked and not cite.is_abstention(candidate.raw):
-            yield Checking(len(cite.claims(candidate.raw)))
+            yield Checking(min(len(cite.claims(candidate.raw)), s.checked_sentences))
         verified = self._first(question, candidate, evidence.before)
         if candidate.writer == "model":
             return self._chosen(question, verified, evidence), p_answers
@@ -222,6 +222,7 @@ class Answerer:
             self.settings.support,
             before=before,
             composed=candidate.composed,
+            most=self.settings.checked_sentences if candidate.writer == "model" else None,
         )
         return Verified(candidate, sentences, citations)
 
@@ -247,7 +248,7 @@ class Answerer:
                 question, evidence, verified.candidate.llm
             )
         else:
-            note = choose.left_out(note, keep)
+            note = choose.left_out(note, verified.sentences, keep)
         keep, note = choose.kind_given(question, verified.sentences, keep, note)
         keep, note = choose.one_version(question, verified.sentences, keep, note)
         return Outcome(

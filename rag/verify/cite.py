@@ -66,6 +66,9 @@ class Sentence:
     check: str | None = None  # which test decided: quote, numbers, judge or overlap
 
 
+UNCHECKED = "unchecked"  # a sentence past those an answer may have: never shown
+
+
 def markers(text: str) -> list[int]:
     """Every number inside ``[n]`` / ``[n, m]`` markers, in order."""
     return [
@@ -179,6 +182,7 @@ def verify(
     threshold: float,
     before: Callable[[Passage], str] = lambda p: "",
     composed: bool = False,
+    most: int | None = None,
 ) -> tuple[list[Sentence], list[Citation]]:
     """Turn model text into verified sentences and renumbered citations.
 
@@ -189,10 +193,15 @@ def verify(
     passages of the first check that passes are cited. ``before`` gives the text before a
     passage in its chunk, which the verifier reads for who "he" is;
     ``composed`` text was built by the application from the passages' words.
+    Past the first ``most`` sentences none is checked (``check`` "unchecked"): the model
+    was asked for one or two, and what it adds after them costs a judge call each.
     """
     sentences: list[Sentence] = []
     citations: dict[int, Citation] = {}  # passage index -> citation
     for text, numbers in claims(unglued(raw, " ".join(p.text for p in passages), len(passages))):
+        if most is not None and len(sentences) >= most:
+            sentences.append(Sentence(text, [], False, None, UNCHECKED))
+            continue
         claimed = list(dict.fromkeys(n - 1 for n in numbers if 1 <= n <= len(passages)))
         overlap = [support(text, p.text) for p in passages]
         # Each cited passage alone first (a citation that is not needed is not shown),

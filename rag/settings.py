@@ -198,12 +198,12 @@ class Settings:
     checked_sentences: int = _setting(
         2,
         "verify",
-        None,
+        "RAG_CHECKED_SENTENCES",
         "Sentences of a model's answer that are checked and may be shown; the model is asked "
         "for one or two, and each sentence after them is left out unchecked.",
-        chosen_on="the stored runs of six sets (two builds each): no right answer was in a "
-        "sentence after the second, and each such sentence cost about 1.5 s to check "
-        "(docs/how-answers-work.md)",
+        chosen_on="11 stored full runs over six sets (25 answers of three or more sentences): "
+        "no right answer was only in a sentence after the second, and each such sentence cost "
+        "about 1.5 s to check (docs/how-answers-work.md)",
     )
     support: float = _setting(
         0.3,

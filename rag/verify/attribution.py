@@ -132,11 +132,11 @@ def misattributed(claim: str, passage: str, before: str = "") -> str | None:
     says "said" something when no one speaks or is quoted in the passage's paragraph:
     "talks in Moscow with ... Steve Witkoff" has him say nothing. (Only "say": in
     documentation a variable "tells" R where a file is and a section "explains".)"""
-    said = _speech_speakers(claim, *CLAIM_SPEAKER_WORDS, both=False) + _named(_ACCORDING, claim)
     paragraph = before[before.rfind("\n") + 1 :] + passage
-    if not _speech_speakers(paragraph, 1, 1, both=True) and not _QUOTE_MARK.search(paragraph):
+    if not _QUOTE_MARK.search(paragraph) and not any(map(_SPEECH.match, TOKEN.findall(paragraph))):
         sayers = _speech_speakers(claim, *CLAIM_SPEAKER_WORDS, both=False, verbs=_SAYS)
         return next((" ".join(sorted(who)) for who in sayers if who - starters()), None)
+    said = _speech_speakers(claim, *CLAIM_SPEAKER_WORDS, both=False) + _named(_ACCORDING, claim)
     return _unheard(said, passage)
 
 

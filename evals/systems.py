@@ -15,6 +15,7 @@ from rag.errors import RagError, SkipFile
 from rag.index.retrieve import Passage
 from rag.ingest.headings import document_name
 from rag.ingest.load import find_files, load
+from rag.thresholds import BEFORE_CHARS
 from rag.verify.cite import is_abstention
 from rag_evals.data import Question
 from rag_evals.metrics import ClaimedSentence, Outcome, split_claims
@@ -97,9 +98,6 @@ class Ours:
 
 def _passage_of(source: str, start: int, passages: list[Passage]) -> str:
     return next((p.text for p in passages if p.source == source and p.start <= start < p.end), "")
-
-
-BEFORE_CHARS = 400  # about one chunk of the document before a quote
 
 
 @lru_cache(maxsize=64)

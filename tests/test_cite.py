@@ -455,5 +455,27 @@ def test_a_question_in_the_documents_is_never_quoted_as_the_answer():
 
     asked = unit("Why does Flask not do that for you?", 1)
     told = unit("The ideal place for this is the form validation framework.", 2)
-    evidence = Evidence("Why no CSRF?", [(asked, 0.9), (told, 0.8)], {}, 0.9, [asked, told])
+    evidence = Evidence("Why no CSRF?", [(asked, 0.9), (told, 0.8)], {}, {}, 0.9, [asked, told])
     assert evidence.best(1) == [told]
+
+
+def test_the_text_before_a_sentence_that_opens_its_chunk_is_read_from_the_chunk_before(seeded):
+    """A function's description can open a chunk whose signature ends the chunk before:
+    the checks that read ``before`` (names, code) must see it."""
+    from rag.answer.evidence import gather
+
+    s = seeded.settings
+    embed = lambda t: embed_texts(seeded.embedder, t)  # noqa: E731
+    opening = 0
+    for question in ("What does Putin want from a summit with Trump?", "Who is Witkoff?"):
+        evidence = gather(
+            question, question, seeded.retriever, embed, s.top_k, s.context_passages, 150
+        )
+        for unit, _ in evidence.ranked:
+            source = " ".join(Path(unit.source).read_text(encoding="utf-8")[: unit.start].split())
+            before = " ".join(evidence.before(unit).split())
+            assert source.endswith(before)
+            if unit.start == evidence.chunks[unit.chunk_id].start and source:
+                opening += 1
+                assert before and len(before) >= min(300, len(source))
+    assert opening

@@ -20,7 +20,7 @@ from rag.ingest.chunk import count_tokens
 from rag.ingest.headings import SEPARATOR, document_name
 from rag.text.overlap import content_terms
 from rag.text.sentences import is_question, sentence_spans
-from rag.thresholds import WINDOW_SHARE
+from rag.thresholds import BEFORE_CHARS, WINDOW_SHARE
 
 Embed = Callable[[list[str]], np.ndarray]  # texts -> unit vectors (rows)
 
@@ -31,6 +31,7 @@ class Evidence:
     ranked: list[tuple[Passage, float]]
     """Sentences of the retrieved passages as Passages, best first, with their cosine."""
     chunks: dict[str, Passage]  # the retrieved passages, by chunk id
+    preceding: dict[str, str]  # by chunk id, the source text just before the chunk
     confidence: float  # best cosine of a passage or sentence with the question
     context: list[Passage]  # the sentences a writer reads, numbered in its prompt
 
@@ -49,11 +50,16 @@ class Evidence:
         ][:n]
 
     def before(self, unit: Passage) -> str:
-        """The text of the chunk ``unit`` was taken from, before it (who "he" is)."""
+        """The source text before ``unit`` (who "he" is, the signature a function's
+        description follows): its chunk's text before it, or when that is shorter than
+        BEFORE_CHARS, that many characters reaching into the chunk before."""
         chunk = self.chunks.get(unit.chunk_id)
         if chunk is None or not chunk.start <= unit.start <= chunk.end:
             return ""
-        return chunk.text[: unit.start - chunk.start]
+        within = chunk.text[: unit.start - chunk.start]
+        if len(within) >= BEFORE_CHARS:
+            return within
+        return (self.preceding.get(unit.chunk_id, "") + within)[-BEFORE_CHARS:]
 
 
 @dataclass(frozen=True)
@@ -78,9 +84,10 @@ def gather(
     # A short "Who is X?" matches X's passage better than any one long sentence about
     # X, and a sentence can stand out in a passage about other things: either counts.
     confidence = max([best_passage] + [cosine for _, cosine in ranked])
-    chunks = {p.chunk_id: p for p in passages}
+    chunks = {p.chunk_id: p for p in passages[:passages_read]}
+    preceding = retriever.store.preceding({p.chunk_id: p.start for p in chunks.values()})
     context = within(kind_first(question, ranked), context_tokens)
-    return Evidence(question, ranked, chunks, confidence, context)
+    return Evidence(question, ranked, chunks, preceding, confidence, context)
 
 
 def kind_first(question: str, ranked: list[tuple[Passage, float]]) -> list[tuple[Passage, float]]:

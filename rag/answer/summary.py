@@ -104,18 +104,12 @@ def _document(source: str, chunks: list[StoredChunk]) -> Document:
             )
             # A chunk may start mid-paragraph: what precedes a chunk's first sentence is
             # in the chunk before it (chunks are exact spans of the source), if any.
-            before = c.text[:a] if a else _text_before(chunks[i - 1], c.start) if i else ""
+            before = c.text[:a] if a else chunks[i - 1].text_before(c.start) if i else ""
             if not before.rstrip(" \t") or before.rstrip(" \t").endswith("\n"):
                 leads.add(start)
         if len(units) >= MAX_SENTENCES:
             break
     return Document(source, chunks[0].title, [units[k] for k in sorted(units)], frozenset(leads))
-
-
-def _text_before(previous: StoredChunk, start: int) -> str:
-    """The source text just before ``start`` as ``previous`` holds it ("" past a gap:
-    text no chunk holds is blank)."""
-    return previous.text[: max(0, start - previous.start)] if previous.end >= start else ""
 
 
 def representative(question: str, document: Document, embed: Embed, n: int) -> list[Passage]:

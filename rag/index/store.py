@@ -71,6 +71,14 @@ class StoredChunk:
         """The words of its heading paths, for keyword search."""
         return " ".join(path for _, path in self.sections)
 
+    def text_before(self, start: int) -> str:
+        """The source text from this chunk's start to ``start``, which follows it. Past
+        its end, all of it and a line break: the chunker leaves out only whitespace
+        between chunks, mostly the line break that ends a block."""
+        if self.end >= start:
+            return self.text[: max(0, start - self.start)]
+        return f"{self.text}\n"
+
 
 Span = tuple[int, int, int | None, str, list[tuple[int, str]]]
 """A chunk to store: start, end, page, text, and its heading paths."""
@@ -318,6 +326,18 @@ class Store:
             id_: _stored(id_, text, meta)
             for id_, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
         }
+
+    @_reported
+    def preceding(self, starts: dict[str, int]) -> dict[str, str]:
+        """Per chunk id (with where that chunk starts), the source text just before the
+        chunk, as the chunk before it holds it (no entry for a file's first chunk)."""
+        previous = {}
+        for id_ in starts:
+            prefix, _, i = id_.rpartition(":")
+            if i.isdigit() and int(i) > 0:
+                previous[id_] = f"{prefix}:{int(i) - 1}"
+        got = self.chunks(sorted(set(previous.values())))
+        return {id_: got[p].text_before(starts[id_]) for id_, p in previous.items() if p in got}
 
     @_reported
     def chunks_of(self, source: str) -> list[StoredChunk]:

@@ -88,3 +88,23 @@ def test_asked_for_a_version_one_version_is_shown():
     assert note == "1 sentence(s) giving another version were left out: the question asks for one."
     # Not asked for a version: both stay.
     assert one_version("What changed in Ninja?", shown, [True] * 3, None) == ([True] * 3, None)
+
+
+def test_a_note_that_something_changed_does_not_say_since_when_it_exists():
+    from rag.answer.choose import one_version
+    from rag.verify.cite import Sentence
+
+    shown = [
+        Sentence("Changed in version 3.11: If a field name is already in __slots__ ...", [1], True),
+        Sentence("New in version 3.10.", [2], True),
+    ]
+    asked = "From which Python version can I pass slots=True to @dataclass?"
+    assert one_version(asked, shown, [True, True], None)[0] == [False, True]
+    # Asked about the change, the change note answers.
+    changed = "In which version did the handling of __slots__ change?"
+    assert one_version(changed, shown, [True, True], None)[0] == [True, False]
+    # Alone, it gives the version of another change: it is left out.
+    assert one_version(asked, shown[:1], [True], None)[0] == [False]
+    # A change note that adds something says since when that exists.
+    added = Sentence("Changed in version 3.11: Added the slots parameter.", [1], True)
+    assert one_version(asked, [added, shown[1]], [True, True], None)[0] == [True, False]

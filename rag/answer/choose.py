@@ -8,6 +8,7 @@ kind of answer the question asks for (a number, a date, a share), none is shown.
 from rag import prompts
 from rag.answer import expect
 from rag.answer.gate import kind_missing
+from rag.text.lexicon import ARRIVAL_WORDS, CHANGE_NOTES, CHANGE_WORDS
 from rag.thresholds import REPEAT_SHARE as REPEAT
 from rag.verify import cite
 from rag.verify.cite import Sentence
@@ -45,18 +46,37 @@ def one_version(
     sentence after it giving only other versions is left out: "Since which version does
     Ninja have the console pool?" had shown "Available since Ninja 1.5." and, from the
     section above it, "Available since Ninja 1.1.", two answers to a question that has
-    one."""
+    one. A note that something changed ("Changed in version 3.11: If a field name ...")
+    gives the version of that change, and answers only a question about a change: "From
+    which version can I pass slots=True?" had shown it and left out "New in version
+    3.10."; "Which Click version first introduced the Choice type?", which the documents
+    do not answer, had been answered with a note of a change to its values."""
     if expect.expected_kind(question) != "a version":
         return keep, note
     given = [expect.versions(x.text) if k else set() for x, k in zip(sentences, keep, strict=True)]
-    first = next((v for v in given if v), None)
-    if first is None:
-        return keep, note
+    answering = given
+    if not _asks_about_change(question):
+        changed = [_is_change_note(x.text) for x in sentences]
+        answering = [set() if c else v for c, v in zip(changed, given, strict=True)]
+    first = next((v for v in answering if v), set())
     other = [bool(v) and not v & first for v in given]
     if not any(other):
         return keep, note
     kept = [k and not o for k, o in zip(keep, other, strict=True)]
     return kept, joined(note, prompts.render("other_version", n=str(other.count(True))))
+
+
+def _asks_about_change(question: str) -> bool:
+    words = question.lower().split()
+    return any(w.startswith(CHANGE_WORDS) for w in words)
+
+
+def _is_change_note(text: str) -> bool:
+    """A note that something changed, not that something was added."""
+    words = text.lower().split()
+    return text.lstrip().startswith(CHANGE_NOTES) and not any(
+        w.strip(".,;:") in ARRIVAL_WORDS for w in words[3:]
+    )
 
 
 def left_out(note: str | None, sentences: list[Sentence], keep: list[bool]) -> str | None:

@@ -249,8 +249,8 @@ class Answerer:
             )
         else:
             note = choose.left_out(note, verified.sentences, keep)
-        keep, note = choose.kind_given(question, verified.sentences, keep, note)
         keep, note = choose.one_version(question, verified.sentences, keep, note)
+        keep, note = choose.kind_given(question, verified.sentences, keep, note)
         return Outcome(
             verified,
             keep,

@@ -54,6 +54,13 @@ VERSION_NOTES = {
     "versionremoved": "Removed in version",
 }
 NEWER_VERSION_NOTES = ("Added in version",)
+# The notes that something already there changed, the words of such a note that say
+# something arrived ("Changed in version 3.7: Added the capture_output parameter."), and
+# the words of a question that asks about a change (rag/answer/choose.py: a note of
+# another change does not say since when a thing exists).
+CHANGE_NOTES = tuple(v for k, v in VERSION_NOTES.items() if k != "versionadded")
+ARRIVAL_WORDS = ("added", "adds", "new", "introduced", "introduces")
+CHANGE_WORDS = ("chang", "deprecat", "remov", "drop", "break", "rename")
 
 # ---------------------------------------------------------------- titles
 

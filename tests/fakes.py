@@ -11,13 +11,16 @@ class ScriptedLLM:
     def __init__(self, *replies: str | Exception) -> None:
         self.replies = list(replies)
         self.prompts: list[list[tuple[str, str]]] = []
+        self.written = ""  # what the last stream yielded before it ended or was closed
 
     def stream(self, messages, max_tokens=200, usage=None):
         self.prompts.append(messages)
         reply = self.replies.pop(0)
         if isinstance(reply, Exception):
             raise reply
+        self.written = ""
         for i in range(0, len(reply), 7):
+            self.written += reply[i : i + 7]
             yield reply[i : i + 7]
 
     def complete(self, messages, max_tokens=200) -> str:

@@ -99,11 +99,13 @@ def test_a_sentence_restated_with_a_title_added_is_left_out(answer_with):
 
 
 def test_sentences_past_the_first_two_are_left_out_unchecked(answer_with):
-    answerer, _ = answer_with(
+    answerer, llm = answer_with(
         "Steve Witkoff is Mr. Trump's special envoy [1]. Yuri Ushakov is the Kremlin's top "
-        "foreign policy aide [2]. Putin has long said he wants to sit down with Trump [3]."
+        "foreign policy aide [2]. Putin has long said he wants to sit down with Trump [3]. "
+        "The meeting would be the first in years [4]."
     )
     answer = answerer.ask("Tell me about Steve Witkoff.")
+    assert "years" not in llm.written  # the model stopped once a third sentence began
     assert [x["check"] for x in answer.checked][2] == "unchecked"
     assert not answer.checked[2]["shown"] and "Putin" not in answer.answer
     assert "special envoy" in answer.answer

@@ -199,7 +199,13 @@ class Answerer:
             return quoted(best, "quotes")
         return (
             yield from written.write(
-                evidence.question, evidence.context, best, self.llm, s.max_answer_tokens, usage
+                evidence.question,
+                evidence.context,
+                best,
+                self.llm,
+                s.max_answer_tokens,
+                usage,
+                s.checked_sentences,
             )
         )
 

@@ -45,9 +45,12 @@ def write(
     llm: ChatLLM,
     max_tokens: int,
     usage: dict,
+    most: int,
 ) -> Generator[str, None, Candidate]:
     """Yield the model's text as it comes, then return it as a candidate. A failing model
-    leaves the ``fallback`` sentences quoted, with a note that says why."""
+    leaves the ``fallback`` sentences quoted, with a note that says why. Writing stops
+    once a sentence past the first ``most`` has begun: no sentence after them is checked
+    or shown, and a small model that goes on writes for seconds more."""
     pieces: list[str] = []
     held = ""  # text that may yet turn out to be the abstention marker, never shown
     try:
@@ -56,6 +59,8 @@ def write(
             shown, held = _past_marker(held + piece)
             if shown:
                 yield shown
+            if len(cite.claims("".join(pieces))) > most:
+                break
         if held.strip() and not cite.ABSTAIN_SENTINEL.startswith(held.strip()):
             yield held
     except LLMError as exc:

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from rag.answer import written
 from rag.answer.pipeline import Answerer, Checking
 from rag.index.embed import embed_texts
 from rag.models.judge import make_verifier
@@ -110,6 +111,19 @@ def test_sentences_past_the_first_two_are_left_out_unchecked(answer_with):
     assert not answer.checked[2]["shown"] and "Putin" not in answer.answer
     assert "special envoy" in answer.answer
     assert "1 more sentence(s) of the model's answer were not checked" in answer.note
+
+
+def test_the_model_is_not_stopped_inside_the_marker_that_ends_its_second_sentence(answer_with):
+    reply = (
+        "Steve Witkoff is Mr. Trump's special envoy. [1] Yuri Ushakov is the Kremlin's "
+        "top foreign policy aide. [12]"
+    )
+    answerer, llm = answer_with(reply)
+    for cut in range(len(reply)):  # a marker's "[1" read alone is not a third sentence
+        assert not written._begun(claims(reply[:cut]), 2), reply[:cut]
+    answer = answerer.ask("Tell me about Steve Witkoff.")
+    assert llm.written == reply
+    assert not any(x["check"] == "unchecked" for x in answer.checked)
 
 
 def test_a_sentence_that_only_says_where_the_answer_is_is_no_claim(answer_with):

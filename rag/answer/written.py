@@ -59,7 +59,7 @@ def write(
             shown, held = _past_marker(held + piece)
             if shown:
                 yield shown
-            if len(cite.claims("".join(pieces))) > most:
+            if _begun(cite.claims("".join(pieces)), most):
                 break
         if held.strip() and not cite.ABSTAIN_SENTINEL.startswith(held.strip()):
             yield held
@@ -68,6 +68,12 @@ def write(
         note = prompts.render("llm_failed", reason=str(exc))
         return quoted(fallback, "quotes", llm=failed, note=note)
     return Candidate("model", "".join(pieces), context, llm=asked(llm))
+
+
+def _begun(said: list[tuple[str, list[int]]], most: int) -> bool:
+    """A sentence past the first ``most`` has begun: it has a letter, which the start of
+    a marker ("[1") closing the sentence before it does not."""
+    return len(said) > most and any(ch.isalpha() for ch in said[most][0])
 
 
 def _past_marker(text: str) -> tuple[str, str]:

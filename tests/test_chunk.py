@@ -101,6 +101,21 @@ def test_a_version_note_is_one_sentence_with_the_lines_right_after_it():
     ]
 
 
+def test_e_g_and_i_e_do_not_end_a_sentence():
+    # pathlib's docs: "(in native form, e.g." had been a sentence of its own
+    text = (
+        "The raw path is the native form (e.g. with backslashes under Windows), which you "
+        "can pass on. Use a sequence, i.e. a list or a tuple. Cf. the tutorial. Next."
+    )
+    assert [text[a:b] for a, b in sentence_spans(text)] == [
+        "The raw path is the native form (e.g. with backslashes under Windows), which you "
+        "can pass on.",
+        "Use a sequence, i.e. a list or a tuple.",
+        "Cf. the tutorial.",
+        "Next.",
+    ]
+
+
 def test_overlong_sentence_and_unbroken_text_are_split_to_fit():
     text = "word " * 500 + "x" * 3000
     chunks = Chunker(50, 0).split(text)

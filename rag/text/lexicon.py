@@ -61,6 +61,10 @@ NEWER_VERSION_NOTES = ("Added in version",)
 CHANGE_NOTES = tuple(v for k, v in VERSION_NOTES.items() if k != "versionadded")
 ARRIVAL_WORDS = ("added", "adds", "new", "introduced", "introduces")
 CHANGE_WORDS = ("chang", "deprecat", "remov", "drop", "break", "rename")
+# Abbreviations that never end a sentence and that punkt's English model (trained on news)
+# does not know: rag/text/sentences.py. Technical text is full of them ("(e.g. with
+# backslashes under Windows)" had been cut after "e.g.").
+NEVER_ENDS = ("e.g", "i.e", "cf", "viz")
 
 # ---------------------------------------------------------------- titles
 

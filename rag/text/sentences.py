@@ -8,7 +8,7 @@ wrap a sentence (hard-wrapped text, Markdown, PDF) do not end it.
 import re
 from functools import lru_cache
 
-from rag.text.lexicon import FUNCTION_WORDS, NEWER_VERSION_NOTES, VERSION_NOTES
+from rag.text.lexicon import FUNCTION_WORDS, NEVER_ENDS, NEWER_VERSION_NOTES, VERSION_NOTES
 from rag.thresholds import WRAP_WIDTH
 
 
@@ -18,7 +18,9 @@ def _punkt():
     # llama-index ships; rag.offline points NLTK_DATA at it, so nothing is downloaded.
     from nltk.tokenize import PunktTokenizer
 
-    return PunktTokenizer("english")
+    tokenizer = PunktTokenizer("english")
+    tokenizer._params.abbrev_types.update(NEVER_ENDS)  # no public way to add abbreviations
+    return tokenizer
 
 
 # A line that starts a block of its own (heading, list item, quote, table row, code

@@ -168,6 +168,25 @@ def test_a_sentence_two_documents_hold_is_read_once_from_the_one_the_question_na
     assert [u.source for u, _ in ranked] == ["/docs/GFDL-1.3.txt"]
 
 
+def test_a_question_naming_a_document_reads_only_that_documents_passages():
+    from rag.answer.evidence import of_named_documents
+    from rag.index.retrieve import Passage
+
+    def passage(source: str, title: str, text: str) -> Passage:
+        return Passage(1, 1.0, source, title, 0, len(text), None, text, source)
+
+    systemd = passage("/d/systemd-CODING_STYLE.md", "Coding Style", "8ch indent, no tabs.")
+    zstd = passage("/d/zstd-CONTRIBUTING.md", "Contributing", "4 spaces for code indentation.")
+    both = [zstd, systemd]
+    assert of_named_documents("How many spaces does systemd code indent with?", both) == [systemd]
+    # "code" is in systemd's title but zstd's passage holds it too: it names nothing
+    assert of_named_documents("How many spaces does code indent with?", both) == both
+    mention = passage("/d/zstd-CONTRIBUTING.md", "Contributing", "Unlike systemd, use 4 spaces.")
+    assert of_named_documents("Does systemd indent 8?", [mention, systemd]) == [mention, systemd]
+    gpl = [passage(f"/d/GPL-{v}.txt", "GPL", "Copying.") for v in (2, 3)]
+    assert of_named_documents("What does section 3 of the GPL say?", gpl) == gpl
+
+
 def test_asked_for_a_version_the_model_reads_the_sentences_giving_one_first():
     from rag.answer.evidence import kind_first
     from rag.index.retrieve import Passage

@@ -116,6 +116,18 @@ def test_e_g_and_i_e_do_not_end_a_sentence():
     ]
 
 
+def test_a_bullet_is_not_part_of_its_sentence_but_a_number_is():
+    # systemd's style guide, quoted as "* 4 spaces ..." before; a licence's "11." stays
+    text = "Layout:\n\n* 4 spaces for indentation.\n- No tabs.\n\n11. Patents.\n-1 is an error.\n"
+    assert [text[a:b] for a, b in sentence_spans(text)] == [
+        "Layout:",
+        "4 spaces for indentation.",
+        "No tabs.",
+        "11. Patents.",
+        "-1 is an error.",
+    ]
+
+
 def test_overlong_sentence_and_unbroken_text_are_split_to_fit():
     text = "word " * 500 + "x" * 3000
     chunks = Chunker(50, 0).split(text)

@@ -153,3 +153,23 @@ def test_a_title_heading_is_a_heading_and_a_first_sentence_is_not(tmp_path):
     lead = tmp_path / "news.txt"
     lead.write_text("Putin wants a summit.\nHe said so on Monday.\n", encoding="utf-8")
     assert not first_line(lead).is_heading and first_line(lead).section == ""
+
+
+def test_a_markdown_heading_is_a_heading_with_its_hashes(tmp_path):
+    """OpenSSL's NEWS.md: "### Major changes between ... 1.0.1g and 1.0.1h" had been
+    quoted as the answer to which release fixed a CVE (the heading after the right one)."""
+    from rag.index.retrieve import Passage
+
+    news = tmp_path / "NEWS.md"
+    news.write_text(
+        "# NEWS\n\n## OpenSSL 1.0.1\n\n### Major changes between 1.0.1f and 1.0.1g ###\n\n"
+        "* Fix for CVE-2014-0160\n",
+        encoding="utf-8",
+    )
+    document = load(news)
+    start = document.text.index("###")
+    end = document.text.index("\n", start)
+    sections = tuple(document.sections.within(start, end))
+    heading = Passage(1, 1.0, str(news), "NEWS", start, end, None, document.text[start:end], "c", sections)
+    assert heading.is_heading
+    assert path_of(news, "Fix for") == "OpenSSL 1.0.1 › Major changes between 1.0.1f and 1.0.1g"

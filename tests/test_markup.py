@@ -263,6 +263,17 @@ def test_plain_markdown_comes_out_byte_for_byte(tmp_path, source):
     assert markdown(source) == (source, "")
 
 
+def test_link_definitions_are_not_text_but_a_fenced_one_is():
+    # OpenSSL's NEWS.md ends in 300 of them; one was the closest "passage" to a question
+    text, _ = markdown(
+        "Fix for [CVE-2014-0160].\n\n"
+        "[CVE-2014-0160]: https://www.openssl.org/news/vulnerabilities.html\n"
+        '[home]: https://openssl.org "Home"\n\n'
+        "More.\n\n```\n[ref]: https://example.org\n```\n"
+    )
+    assert text == "Fix for [CVE-2014-0160].\n\nMore.\n\n```\n[ref]: https://example.org\n```\n"
+
+
 def test_material_blocks_nest_and_code_first_bodies_get_their_own_label_line():
     text, _ = markdown(
         "Intro.\n"

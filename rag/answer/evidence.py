@@ -8,6 +8,7 @@ article, and four of them missed the answer on documentation that eight found
 (docs/how-answers-work.md, "What the model reads").
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -21,6 +22,8 @@ from rag.ingest.headings import SEPARATOR, document_name
 from rag.text.overlap import content_terms
 from rag.text.sentences import is_question, sentence_spans
 from rag.thresholds import BEFORE_CHARS, WINDOW_SHARE
+
+_NAME_BREAKS = re.compile(r"[_\-./]+")  # "systemd-CODING_STYLE" -> "systemd CODING STYLE"
 
 Embed = Callable[[list[str]], np.ndarray]  # texts -> unit vectors (rows)
 
@@ -80,6 +83,7 @@ def gather(
 ) -> Evidence:
     """The passages for ``search_query``, their sentences ranked against ``question``."""
     passages, best_passage = retriever.retrieve(search_query, top_k)
+    passages = of_named_documents(search_query, passages)
     ranked = rank_sentences(question, passages[:passages_read], embed)
     # A short "Who is X?" matches X's passage better than any one long sentence about
     # X, and a sentence can stand out in a passage about other things: either counts.
@@ -88,6 +92,33 @@ def gather(
     preceding = retriever.store.preceding({p.chunk_id: p.start for p in chunks.values()})
     context = within(kind_first(question, ranked), context_tokens)
     return Evidence(question, ranked, chunks, preceding, confidence, context)
+
+
+def of_named_documents(question: str, passages: list[Passage]) -> list[Passage]:
+    """Only the passages of the documents the question names by a word of their file
+    name or title ("How many spaces does systemd code indent with?": systemd's coding
+    style, not zstd's, which also says how many spaces), when it names any.
+
+    A word names documents only when no passage of another document holds it: "code"
+    is in systemd's title, but zstd's passage speaks of code too, so it names nothing.
+    A number never names a document on its own ("2" of "GPL-2").
+    """
+    asked = {term for term in content_terms(question) if not term[0].isdigit()}
+    named = {p.source: asked & _name_terms(p) for p in passages}
+    scope = {
+        term
+        for term in set().union(*named.values())
+        if not any(term not in named[p.source] and term in content_terms(p.text) for p in passages)
+    }
+    if not scope:
+        return passages
+    return [p for p in passages if named[p.source] & scope]
+
+
+def _name_terms(passage: Passage) -> frozenset[str]:
+    """The content words of a passage's file name and title ("library__asyncio-task")."""
+    name = f"{document_name(passage.source)} {passage.title}"
+    return content_terms(_NAME_BREAKS.sub(" ", name))
 
 
 def kind_first(question: str, ranked: list[tuple[Passage, float]]) -> list[tuple[Passage, float]]:

@@ -1,6 +1,7 @@
 """Hybrid retrieval: dense (Chroma) + BM25 (rag/index/keywords.py), fused into one ranked
 passage list."""
 
+import re
 import threading
 from dataclasses import asdict, dataclass
 from pathlib import PurePath
@@ -13,6 +14,7 @@ from rag.index.store import Store, StoredChunk
 from rag.text.lexicon import PERMALINK
 from rag.thresholds import CANDIDATES
 
+_ATX_MARKS = re.compile(r"^#{1,6}\s+|\s+#+$")
 Mode = Literal["hybrid", "dense", "bm25"]
 
 
@@ -48,6 +50,7 @@ class Passage:
     def is_heading(self) -> bool:
         """True when this passage is a heading of its document (never an answer)."""
         words = " ".join(self.text.split()).removesuffix(PERMALINK).strip()
+        words = _ATX_MARKS.sub("", words)  # "### Major changes ..." in a Markdown text
         return any(at == self.start and path.endswith(words) for at, path in self.sections)
 
     def to_dict(self) -> dict:

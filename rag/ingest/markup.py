@@ -396,7 +396,8 @@ _COMMENT_LINE = re.compile(r"[ \t]*<!--.*?-->[ \t]*")
 _PARAGRAPH_START = re.compile(r"\s*(?:[-*+>#|]|\d{1,9}[.)]|```|~~~|<|\t| {4})")
 _UNTITLED_BLOCKS = {"caption", "html", "define", "markdown"}  # pymdownx.blocks, no label
 _TITLE_ONLY_BLOCKS = {"admonition", "details", "tab"}  # their title is their label
-_TRIGGERS = ("---", "+++", "{*", "{!", "8<", "<!--", "!!!", "???", "///", "|")
+_LINK_DEFINITION = re.compile(r" {0,3}\[[^\]]+\]:[ \t]*\S+.*")  # "[CVE-2014-0160]: https://..."
+_TRIGGERS = ("---", "+++", "{*", "{!", "8<", "<!--", "!!!", "???", "///", "|", "]:")
 
 
 @lru_cache(maxsize=1)
@@ -444,6 +445,12 @@ class _Markdown:
         self.code: set[int] = set()  # lines inside a fence: never read as constructs
         self.replace: dict[int, tuple[int, list[str]]] = {}  # start: (end, new lines)
         self.comments: set[int] = set()  # lines of paragraphs with <!-- comments --> inline
+        # A link's target, defined on a line of its own, is not shown: markdown-it gives
+        # that line no token at all.
+        shown = {line for token in tokens if token.map for line in range(*token.map)}
+        for line, text in enumerate(self.src):
+            if line not in shown and _LINK_DEFINITION.fullmatch(text.rstrip("\r\n")):
+                self.replace[line] = (line + 1, [])
         for i, token in enumerate(tokens):
             if token.map is None:
                 continue

@@ -31,6 +31,9 @@ _BLOCK_START = re.compile(rf"\s*(?:{_MARK}\s|[#>|<]|```|~~~)")
 _BLOCK_LINE = re.compile(r"\s*(?:[#|]|```|~~~)")
 _CONTINUES = re.compile(r"\s*[a-z0-9(\[`'\"“‘]")  # how a sentence's next line may start
 _LIST_MARK = re.compile(_MARK)
+# A bullet is markup, not the sentence's first word ("* 4 spaces for indentation"); a
+# number is kept: "11. Patents" is how a licence names its section.
+_BULLET = re.compile(r"\s*(?:[-*+•–]\s+(?=\S))?")
 # A version note is one statement however many sentences it has: "Changed in version
 # 3.7: Added the text parameter. Added the capture_output parameter." split in two
 # leaves the second without the version it was added in.
@@ -73,10 +76,9 @@ def _blocks(text: str) -> list[tuple[int, int]]:
         )
         if joined:
             blocks[-1] = (blocks[-1][0], line.end())
-        else:  # a block starts at its text, not at its indentation
-            blocks.append(
-                (line.start() + len(line.group()) - len(line.group().lstrip()), line.end())
-            )
+        else:  # a block starts at its text, not at its indentation nor its bullet
+            bullet = _BULLET.match(line.group())
+            blocks.append((line.start() + bullet.end(), line.end()))
     return blocks
 
 

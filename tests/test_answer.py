@@ -145,6 +145,8 @@ def test_a_sentence_ranks_with_its_window():
 
     ranked = rank_sentences("Timeout?", [chunk], embed)
     assert [u.text for u, _ in ranked[:2]] == ["Timeouts matter.", "Pass 5 to it."]
+    fenced = Passage(1, 1.0, "doc.md", "Doc", 0, 17, None, "Timeouts:\n\n```\n", "c2")
+    assert [u.text for u, _ in rank_sentences("Timeout?", [fenced], embed)] == ["Timeouts:"]
     assert [cosine for _, cosine in ranked[:2]] == [1.0, 0.0]  # the sentence's own cosine
     assert all(text[u.start - 100 : u.end - 100] == u.text for u, _ in ranked)  # exact spans
 
@@ -175,16 +177,21 @@ def test_a_question_naming_a_document_reads_only_that_documents_passages():
     def passage(source: str, title: str, text: str) -> Passage:
         return Passage(1, 1.0, source, title, 0, len(text), None, text, source)
 
+    def named(question: str, pool: list[Passage], k: int = 2) -> list[Passage]:
+        return [p.source for p in of_named_documents(question, pool, k)]
+
     systemd = passage("/d/systemd-CODING_STYLE.md", "Coding Style", "8ch indent, no tabs.")
     zstd = passage("/d/zstd-CONTRIBUTING.md", "Contributing", "4 spaces for code indentation.")
     both = [zstd, systemd]
-    assert of_named_documents("How many spaces does systemd code indent with?", both) == [systemd]
+    assert named("How many spaces does systemd code indent with?", both) == [systemd.source]
     # "code" is in systemd's title but zstd's passage holds it too: it names nothing
-    assert of_named_documents("How many spaces does code indent with?", both) == both
+    assert named("How many spaces does code indent with?", both) == [zstd.source, systemd.source]
     mention = passage("/d/zstd-CONTRIBUTING.md", "Contributing", "Unlike systemd, use 4 spaces.")
-    assert of_named_documents("Does systemd indent 8?", [mention, systemd]) == [mention, systemd]
-    gpl = [passage(f"/d/GPL-{v}.txt", "GPL", "Copying.") for v in (2, 3)]
-    assert of_named_documents("What does section 3 of the GPL say?", gpl) == gpl
+    assert named("Does systemd indent 8?", [mention, systemd]) == [mention.source, systemd.source]
+    gpl = [passage(f"/d/{name}.txt", "GPL", "Copying.") for name in ("GPL-2", "LGPL-3", "GPL-3")]
+    assert named("What does section 3 of the GPL say?", gpl) == [gpl[0].source, gpl[1].source]
+    # a file named in full is looked for past the k best
+    assert named("What does section 3 of GPL-3 say?", gpl) == [gpl[2].source]
 
 
 def test_asked_for_a_version_the_model_reads_the_sentences_giving_one_first():

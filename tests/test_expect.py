@@ -68,6 +68,12 @@ def test_when_opening_a_condition_asks_for_no_time():
     assert expected_kind("When two items compare equal, does sorted() keep them?") is None
     assert expected_kind("When three forces act on a particle, what happens?") is None
     assert expected_kind("When, and where, did they meet?") == "a date or time"
+    # a rule's condition: systemd's "Use goto for cleaning up" had been kept out of the
+    # context for a sentence with a time in it
+    assert expected_kind("When may I use goto in systemd code?") is None
+    assert expected_kind("When should you call close()?") is None
+    assert expected_kind("When do I have to renew the licence?") == "a date or time"
+    assert expected_kind("When can Putin meet Trump?") == "a date or time"
 
 
 def test_asked_for_a_version_one_version_is_shown():

@@ -170,6 +170,8 @@ def test_a_markdown_heading_is_a_heading_with_its_hashes(tmp_path):
     start = document.text.index("###")
     end = document.text.index("\n", start)
     sections = tuple(document.sections.within(start, end))
-    heading = Passage(1, 1.0, str(news), "NEWS", start, end, None, document.text[start:end], "c", sections)
+    heading = Passage(
+        1, 1.0, str(news), "NEWS", start, end, None, document.text[start:end], "c", sections
+    )
     assert heading.is_heading
     assert path_of(news, "Fix for") == "OpenSSL 1.0.1 › Major changes between 1.0.1f and 1.0.1g"

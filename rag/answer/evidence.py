@@ -18,11 +18,12 @@ from rag.answer import expect
 from rag.answer.guard import addresses_assistant
 from rag.index.retrieve import Passage, Retriever
 from rag.ingest.chunk import count_tokens
-from rag.ingest.headings import SEPARATOR, document_name
+from rag.ingest.headings import SEPARATOR, document_name, names_document
 from rag.text.overlap import content_terms
 from rag.text.sentences import is_question, sentence_spans
-from rag.thresholds import BEFORE_CHARS, WINDOW_SHARE
+from rag.thresholds import BEFORE_CHARS, CANDIDATES, WINDOW_SHARE
 
+_WORD = re.compile(r"\w")  # a line of markup ("```", "-----") states nothing
 _NAME_BREAKS = re.compile(r"[_\-./]+")  # "systemd-CODING_STYLE" -> "systemd CODING STYLE"
 
 Embed = Callable[[list[str]], np.ndarray]  # texts -> unit vectors (rows)
@@ -82,8 +83,8 @@ def gather(
     context_tokens: int,
 ) -> Evidence:
     """The passages for ``search_query``, their sentences ranked against ``question``."""
-    passages, best_passage = retriever.retrieve(search_query, top_k)
-    passages = of_named_documents(search_query, passages)
+    pool, best_passage = retriever.retrieve(search_query, max(top_k, CANDIDATES))
+    passages = of_named_documents(search_query, pool, top_k)
     ranked = rank_sentences(question, passages[:passages_read], embed)
     # A short "Who is X?" matches X's passage better than any one long sentence about
     # X, and a sentence can stand out in a passage about other things: either counts.
@@ -94,25 +95,33 @@ def gather(
     return Evidence(question, ranked, chunks, preceding, confidence, context)
 
 
-def of_named_documents(question: str, passages: list[Passage]) -> list[Passage]:
-    """Only the passages of the documents the question names by a word of their file
-    name or title ("How many spaces does systemd code indent with?": systemd's coding
-    style, not zstd's, which also says how many spaces), when it names any.
+def of_named_documents(question: str, pool: list[Passage], k: int) -> list[Passage]:
+    """The ``k`` best passages of ``pool`` (best first) of the documents the question
+    names, when it names any, else the ``k`` best.
 
-    A word names documents only when no passage of another document holds it: "code"
-    is in systemd's title, but zstd's passage speaks of code too, so it names nothing.
-    A number never names a document on its own ("2" of "GPL-2").
+    A question names a document by its file name in full ("MPL-2.0": not MPL-1.1's
+    clauses, which share every word with it), looked for in the whole pool, or by a word
+    of its file name or title that no other of the ``k`` best passages holds ("How many
+    spaces does systemd code indent with?": systemd's coding style, not zstd's, which
+    also says how many spaces; "code" is in systemd's title, but zstd's passage speaks
+    of code too, so it names nothing). A number never names a document on its own ("2"
+    of "GPL-2").
     """
-    asked = {term for term in content_terms(question) if not term[0].isdigit()}
-    named = {p.source: asked & _name_terms(p) for p in passages}
-    scope = {
-        term
-        for term in set().union(*named.values())
-        if not any(term not in named[p.source] and term in content_terms(p.text) for p in passages)
-    }
-    if not scope:
-        return passages
-    return [p for p in passages if named[p.source] & scope]
+    named = {p.source for p in pool if names_document(question, document_name(p.source))}
+    if not named:
+        best = pool[:k]
+        asked = {term for term in content_terms(question) if not term[0].isdigit()}
+        words = {p.source: asked & _name_terms(p) for p in best}
+        scope = {
+            term
+            for term in set().union(*words.values())
+            if not any(term not in words[p.source] and term in content_terms(p.text) for p in best)
+        }
+        named = {p.source for p in best if words[p.source] & scope}
+    if not named:
+        return pool[:k]
+    chosen = [p for p in pool if p.source in named][:k]
+    return [replace(p, rank=i + 1) for i, p in enumerate(chosen)]
 
 
 def _name_terms(passage: Passage) -> frozenset[str]:
@@ -158,7 +167,8 @@ def rank_sentences(
     hold word for word (licences share whole clauses): its best-ranked copy is kept, so
     the window names its document too ("GFDL-1.3 › ..."). A heading is read in its
     neighbours' windows but is not a candidate itself (it names a topic, it answers
-    nothing), and one that addresses the assistant is left out (rag/answer/guard.py).
+    nothing), and so is a line without a word (a code fence), and one that addresses
+    the assistant is left out (rag/answer/guard.py).
     The cosine returned is the sentence's own, which the gate reads.
     """
     units: dict[tuple[str, int], tuple[Passage, str]] = {}
@@ -170,7 +180,7 @@ def rank_sentences(
             if key not in units and not addresses_assistant(p.text[a:b]):
                 window = p.text[spans[max(i - 1, 0)][0] : spans[min(i + 1, len(spans) - 1)][1]]
                 unit = replace(p, start=p.start + a, end=p.start + b, text=p.text[a:b])
-                if not unit.is_heading:
+                if not unit.is_heading and _WORD.search(unit.text):
                     # its document's name and the headings above it name its topic
                     place = SEPARATOR.join(part for part in (document, unit.section) if part)
                     units[key] = (unit, f"{place}: {window}" if place else window)

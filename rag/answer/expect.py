@@ -15,6 +15,7 @@ from rag.text.lexicon import (
     MULTIPLES,
     NUMBER_WORDS,
     QUESTION_OPENERS,
+    RULE_MODALS,
     VAGUE_COUNTS,
     either,
 )
@@ -60,7 +61,8 @@ _KINDS = (
     (
         "a date or time",
         re.compile(
-            rf"{_LEAD}(?:when\b(?!\s+(?:{either(CLAUSE_SUBJECTS)})\b|{_CLAUSE_THEN_QUESTION})"
+            rf"{_LEAD}(?:when\b(?!\s+(?:{either(CLAUSE_SUBJECTS)})\b|{_CLAUSE_THEN_QUESTION}"
+            rf"|\s+(?:{either(RULE_MODALS)})\s+(?:i|you|we)\b)"
             rf"|(?:what|which)\s+(?:{_PERIODS})\b)"
         ),
         re.compile(rf"\d|\b(?:{_TIME_WORDS})\b"),

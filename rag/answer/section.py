@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from rag.answer.answerable import passes, scores
 from rag.answer.candidate import Candidate
 from rag.index.retrieve import Passage
-from rag.ingest.headings import SEPARATOR, document_name
+from rag.ingest.headings import SEPARATOR, document_name, names_document
 from rag.text.lexicon import PART_WORDS, either
 from rag.thresholds import SECTION_SENTENCE_WORDS
 from rag.verify.verifier import Judge
@@ -49,7 +49,7 @@ def write(
     if not asks_for_part(question):
         return None
     headed = [u for u in ranked if u.section and len(u.text.split()) >= SECTION_SENTENCE_WORDS]
-    asked = {name for name in map(document_name, files()) if _names(question, name)}
+    asked = {name for name in map(document_name, files()) if names_document(question, name)}
     if asked:
         headed = [unit for unit in headed if document_name(unit.source) in asked]
     for unit in headed[:tries]:
@@ -57,13 +57,6 @@ def write(
             raw = f"It is covered in {named_as(unit.section.rpartition(SEPARATOR)[2])} [1]."
             return Candidate("section", raw, [unit], composed=True)
     return None
-
-
-def _names(question: str, document: str) -> bool:
-    """True when ``question`` names ``document`` ("GPL-3", not inside "LGPL-3")."""
-    return bool(document) and bool(
-        re.search(rf"(?<![\w.-]){re.escape(document)}(?![\w-]|\.\d)", question, re.IGNORECASE)
-    )
 
 
 def named_as(heading: str) -> str:

@@ -75,6 +75,13 @@ def document_name(source: str) -> str:
     return stem if _WORDY.search(stem) else ""
 
 
+def names_document(question: str, document: str) -> bool:
+    """True when ``question`` names ``document`` in full ("GPL-3", not inside "LGPL-3")."""
+    return bool(document) and bool(
+        re.search(rf"(?<![\w.-]){re.escape(document)}(?![\w-]|\.\d)", question, re.IGNORECASE)
+    )
+
+
 def locate(text: str, headings: list[tuple[int, str]], title: str = "") -> Sections:
     """The sections of ``text`` given its headings in order, each found as a block of
     its own (how every reader but Markdown's writes a heading). A table of contents lists

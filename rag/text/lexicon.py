@@ -175,6 +175,10 @@ CLAUSE_SUBJECTS = (
     *(person[0] for person in PERSONS), *ARTICLES, "this", "that", "these", "those",
     "my", "your", "our", "their", "its", "his", "her", "using", "calling", "running",
 )  # fmt: skip
+# "When may I use goto?" asks under which condition a rule allows something, not at
+# what time: "when" then one of these and "I", "you" or "we" (rag/answer/expect.py).
+# Not "do" nor "will": "When do I have to renew it?" asks for a time.
+RULE_MODALS = ("may", "can", "should", "must")
 # Words a question's main clause opens with, after a clause set off by a comma ("When two
 # items compare equal, does sorted() ...?" asks yes or no, not when): rag/answer/expect.py.
 QUESTION_OPENERS = (

@@ -145,8 +145,10 @@ def test_a_sentence_ranks_with_its_window():
 
     ranked = rank_sentences("Timeout?", [chunk], embed)
     assert [u.text for u, _ in ranked[:2]] == ["Timeouts matter.", "Pass 5 to it."]
-    fenced = Passage(1, 1.0, "doc.md", "Doc", 0, 17, None, "Timeouts:\n\n```\n", "c2")
-    assert [u.text for u, _ in rank_sentences("Timeout?", [fenced], embed)] == ["Timeouts:"]
+    markup = "Timeouts:\n\n```js\n\n<tr>\n<td>10 s</td>\n</tr>\n"
+    fenced = Passage(1, 1.0, "doc.md", "Doc", 0, len(markup), None, markup, "c2")
+    kept = [u.text for u, _ in rank_sentences("Timeout?", [fenced], embed)]
+    assert kept == ["Timeouts:", "<td>10 s</td>"]
     assert [cosine for _, cosine in ranked[:2]] == [1.0, 0.0]  # the sentence's own cosine
     assert all(text[u.start - 100 : u.end - 100] == u.text for u, _ in ranked)  # exact spans
 

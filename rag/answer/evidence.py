@@ -23,7 +23,12 @@ from rag.text.overlap import content_terms
 from rag.text.sentences import is_question, sentence_spans
 from rag.thresholds import BEFORE_CHARS, CANDIDATES, WINDOW_SHARE
 
-_WORD = re.compile(r"\w")  # a line of markup ("```", "-----") states nothing
+_WORD = re.compile(r"\w")
+# Markup that states nothing: a tag ("<tr>", "</td>") or a code fence ("```js")
+_MARKUP = re.compile(
+    r"</?[A-Za-z][A-Za-z0-9]*(?:\s+[\w:-]+=(?:\"[^\"]*\"|'[^']*'|[^\s>]+))*\s*/?>"
+    r"|^\s*(?:```|~~~)[\w+-]*\s*$"
+)
 _NAME_BREAKS = re.compile(r"[_\-./]+")  # "systemd-CODING_STYLE" -> "systemd CODING STYLE"
 
 Embed = Callable[[list[str]], np.ndarray]  # texts -> unit vectors (rows)
@@ -167,8 +172,8 @@ def rank_sentences(
     hold word for word (licences share whole clauses): its best-ranked copy is kept, so
     the window names its document too ("GFDL-1.3 › ..."). A heading is read in its
     neighbours' windows but is not a candidate itself (it names a topic, it answers
-    nothing), and so is a line without a word (a code fence), and one that addresses
-    the assistant is left out (rag/answer/guard.py).
+    nothing), and so is a line of markup without a word ("```js", "<tr>", "-----"), and
+    one that addresses the assistant is left out (rag/answer/guard.py).
     The cosine returned is the sentence's own, which the gate reads.
     """
     units: dict[tuple[str, int], tuple[Passage, str]] = {}
@@ -180,7 +185,7 @@ def rank_sentences(
             if key not in units and not addresses_assistant(p.text[a:b]):
                 window = p.text[spans[max(i - 1, 0)][0] : spans[min(i + 1, len(spans) - 1)][1]]
                 unit = replace(p, start=p.start + a, end=p.start + b, text=p.text[a:b])
-                if not unit.is_heading and _WORD.search(unit.text):
+                if not unit.is_heading and _WORD.search(_MARKUP.sub("", unit.text)):
                     # its document's name and the headings above it name its topic
                     place = SEPARATOR.join(part for part in (document, unit.section) if part)
                     units[key] = (unit, f"{place}: {window}" if place else window)

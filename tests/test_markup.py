@@ -320,6 +320,27 @@ def test_an_html_table_keeps_its_header_in_each_row(tmp_path):
     assert_rows_are_sentences(text, [*STATUS_ROWS, "port; 8080."])
 
 
+def test_html_in_markdown_reads_as_the_rendered_page(tmp_path):
+    # Node.js's API docs keep their signal and error tables as HTML: a row had been
+    # quoted with its tags ("<td>Sent to a process when ...</td>") and without the
+    # signal's name, which sits in the cell before
+    path = tmp_path / "codes.md"
+    path.write_text(
+        '# Codes\n\n<p align="center"><img src="logo.png" alt=""></p>\n\nBefore.\n\n'
+        "<table>\n  <tr>\n    <th>code</th>\n    <th>name</th>\n  </tr>\n"
+        "  <tr>\n    <td><code>307</code></td>\n    <td>temporary</td>\n  </tr>\n"
+        "  <tr>\n    <td>308</td>\n    <td>permanent</td>\n  </tr>\n</table>\n\n"
+        "After <b>this</b>.\n\n```html\n<table><tr><td>kept</td></tr></table>\n```\n",
+        encoding="utf-8",
+    )
+    text = load(path).text
+    assert text == (
+        "# Codes\n\nBefore.\n\ncode: 307; name: temporary.\n\ncode: 308; name: permanent."
+        "\n\nAfter <b>this</b>.\n\n```html\n<table><tr><td>kept</td></tr></table>\n```\n"
+    )
+    assert_rows_are_sentences(text, STATUS_ROWS)
+
+
 def test_a_docx_table_keeps_its_header_in_each_row(tmp_path):
     import docx as python_docx
 

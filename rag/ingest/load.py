@@ -109,7 +109,7 @@ def load(path: Path, max_mb: float = 0, note: ocr.Note | None = None) -> Documen
         else:
             title = ""
             if is_markdown:  # MkDocs / Material / GitHub Markdown
-                text, title = markup.markdown(text)
+                text, title = markup.markdown(text, lambda block: formats.html(block).text)
             got = formats.Extracted(text, title or _first_heading(text))
     if not got.text.strip():
         raise SkipFile("no text")

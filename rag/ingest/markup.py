@@ -15,6 +15,7 @@
 """
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from itertools import zip_longest
 
@@ -407,10 +408,12 @@ def _markdown_it():
     return MarkdownIt("commonmark").enable("table")
 
 
-def markdown(source: str) -> tuple[str, str]:
+def markdown(source: str, read_html: Callable[[str], str] | None = None) -> tuple[str, str]:
     """(text, title from the front matter or ""): the Markdown source as a reader of the
-    rendered page sees it; unchanged when it has none of the constructs read here."""
-    if not any(t in source for t in _TRIGGERS):
+    rendered page sees it; unchanged when it has none of the constructs read here.
+    ``read_html`` gives the text a block of raw HTML shows (rag/ingest/formats.py reads
+    HTML, tables included); without it such a block is kept as written, comments aside."""
+    if not any(t in source for t in _TRIGGERS) and not (read_html and "<" in source):
         return source, ""
     title, body = "", source
     front = _FRONT_MATTER.match(source)
@@ -420,7 +423,7 @@ def markdown(source: str) -> tuple[str, str]:
             found = _FRONT_TITLE.search(front.group(2))
             title = found.group(1).strip().strip("\"'").strip() if found else ""
             body = source[front.end() :].lstrip("\r\n")
-    lines = _Markdown(body).lines()
+    lines = _Markdown(body, read_html).lines()
     text = "".join(lines)
     return (source, title) if text == source else (text, title)
 
@@ -438,7 +441,8 @@ class _Markdown:
     left alone, each construct is replaced by what a reader sees, and admonition bodies
     are read again the same way (they may hold tables, code and other admonitions)."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, read_html: Callable[[str], str] | None = None) -> None:
+        self.read_html = read_html
         self.src = source.splitlines(keepends=True)
         self.newline = next((_eol(line) for line in self.src if _eol(line)), "\n")
         tokens = _markdown_it().parse(source)
@@ -457,12 +461,14 @@ class _Markdown:
             start, end = token.map
             if token.type == "fence":
                 self.code.update(range(start, end))
-            elif token.type == "html_block" and "<!--" in token.content:
+            elif token.type == "html_block" and (token.level == 0 or "<!--" in token.content):
                 kept = _COMMENT.sub("", token.content)
+                if read_html is not None and token.level == 0 and "<" in kept:
+                    kept = read_html(kept)  # a reader sees no tags, and a table's rows
                 if not kept.strip():
                     self.replace[start] = (end, [])
-                elif token.level == 0:
-                    self.replace[start] = (end, [kept.rstrip("\r\n") + self.newline])
+                elif token.level == 0 and kept != token.content:
+                    self.replace[start] = (end, self._blocks(kept))
             elif token.type == "inline" and any(
                 c.type == "html_inline" and c.content.startswith("<!--")
                 for c in token.children or []
@@ -470,6 +476,13 @@ class _Markdown:
                 self.comments.update(range(start, end))
             elif token.type == "table_open" and token.level == 0:
                 self.replace[start] = (end, self._table(tokens, i))
+
+    def _blocks(self, text: str) -> list[str]:
+        """Lines of ``text``, its blocks parted by a blank line as the source's are."""
+        blocks = [block.strip("\r\n") for block in re.split(r"\n\s*\n", text)]
+        lines = [block + self.newline for block in blocks if block.strip()]
+        return [line + (self.newline if n < len(lines) - 1 else "")
+                for n, line in enumerate(lines)]  # fmt: skip
 
     def _table(self, tokens: list, start: int) -> list[str]:
         rows: list[list[str | None]] = []
@@ -483,9 +496,7 @@ class _Markdown:
                 rows[-1].append(_BREAK.sub(" ", _COMMENT.sub("", token.content)))
             elif token.type == "thead_close":
                 header_rows = len(rows)
-        lines = table_lines(rows, header_rows)
-        return [line + self.newline + (self.newline if n < len(lines) - 1 else "")
-                for n, line in enumerate(lines)]  # fmt: skip
+        return self._blocks("\n\n".join(table_lines(rows, header_rows)))
 
     def lines(self) -> list[str]:
         out: list[str] = []
@@ -596,7 +607,7 @@ class _Markdown:
 
     def _labelled(self, label: str, title: str, body: str, indent: str) -> list[str]:
         """The body read again, "Label: Title." before its first paragraph."""
-        inner = _Markdown(body).lines() if body.strip() else []
+        inner = _Markdown(body, self.read_html).lines() if body.strip() else []
         while inner and not inner[0].strip():
             inner.pop(0)
         while inner and not inner[-1].strip():

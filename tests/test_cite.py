@@ -348,6 +348,11 @@ def test_code_subscripts_are_not_citation_markers():
         ("Pass argv[1] to it.", [1]),
     ]
     assert claims(quoted([passage], "quotes").raw)[0][0].startswith("heap[0] is the smallest")
+    # a value in code quotes is no marker: "always `[0, 0, 0]`" had been quoted as
+    # "always ``." and failed its own quote check
+    value = "On Windows, the return value is always `[0, 0, 0]`."
+    passage = Passage(1, 1.0, "os.md", "os", 0, len(value), None, value, "c1")
+    assert claims(quoted([passage], "quotes").raw) == [(value, [1])]
     assert markers(render(verify_free("The smallest is heap[0].", [1]))) == [1]
 
 

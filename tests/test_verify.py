@@ -50,6 +50,17 @@ def test_unknown_names_catch_other_people_and_places_but_not_rewordings():
     assert unknown_names("Donald Davies coined it.", "Davies coined it.") == []
 
 
+def test_a_camel_case_identifier_is_one_name():
+    # Node.js docs: "To cancel a `setTimeout` ..., use an `AbortController`." had failed
+    # as naming "Timeout", the capitalised half of an identifier the passage gives
+    passage = "For the promisified setTimeout(), an AbortController may be used to cancel it."
+    assert unknown_names("To cancel a setTimeout, use an AbortController.", passage) == []
+    assert unknown_names("Use clearTimeout or an AbortSignal.", passage) == [
+        "clearTimeout",
+        "AbortSignal",
+    ]
+
+
 def test_a_hyphenated_name_is_known_only_when_each_of_its_parts_is():
     # An unanswerable Flask question: the model named the extension the question asked
     # about, and "Flask" in the passage had made the whole name known.

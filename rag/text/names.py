@@ -18,7 +18,8 @@ from rag.text.sentences import sentence_spans
 
 TOKEN = re.compile(r"[A-Za-z][\w’'-]*")  # a word, apostrophes and hyphens kept
 STEM = Stemmer.Stemmer("english")
-_RUN = re.compile(r"[A-Z][\w’'.-]*\w(?:\s+[A-Z][\w’'.-]*\w)*")
+# A run starts a word: a camelCase identifier ("setTimeout") is one name, not "Timeout".
+_RUN = re.compile(r"(?<![\w’'])[a-z]*[A-Z][\w’'.-]*\w(?:\s+[A-Z][\w’'.-]*\w)*")
 
 
 def names(text: str) -> list[list[str]]:

@@ -23,8 +23,9 @@ from rag.verify.verifier import Verdict, Verifier
 
 _MARKER_NUMBERS = r"\d+(?:\s*[,;]\s*\d+)*"  # inside [1], [1, 2], [1;2]
 _MARKERS = rf"(?:\[{_MARKER_NUMBERS}\])+"  # [1], [1][2]
-# A run of markers, unless glued to a name: "heap[0]" and "sys.argv[1]" are code.
-MARKER = re.compile(rf"(?:\s+|(?<![\w)\]]))({_MARKERS})")
+# A run of markers, unless glued to a name or opening code: "heap[0]", "sys.argv[1]" and
+# "`[0, 0, 0]`" (os.loadavg() on Windows) are code.
+MARKER = re.compile(rf"(?:\s+|(?<![\w)\]`]))({_MARKERS})")
 _ONE = re.compile(rf"\[({_MARKER_NUMBERS})\]")
 # A run glued to a word and ending the sentence or clause: "element[1]." (perhaps a marker)
 _GLUED = re.compile(rf"[\w)\]]+?({_MARKERS})(?=[.!?,;:]|\s*$)")

@@ -5,7 +5,7 @@ from hypothesis import strategies as st
 
 from rag.index.embed import MINILM_MAX_WORDPIECES
 from rag.ingest.chunk import Chunker, count_tokens
-from rag.text.sentences import flat, sentence_spans
+from rag.text.sentences import flat, is_code, sentence_spans
 from tests.conftest import SEEDS
 
 
@@ -165,3 +165,21 @@ def test_property_spans_exact_nothing_lost_nothing_too_big(text, size, overlap):
         assert count_tokens(c.text) <= size
         covered.update(range(c.start, c.end))
     assert all(i in covered for i, ch in enumerate(text) if not ch.isspace())
+
+
+def test_a_line_of_code_is_told_from_a_sentence():
+    # Node.js docs: code lines had been quoted as the answer to "How can I cancel it?"
+    for code in [
+        "import { setTimeout as setTimeoutPromise } from 'node:timers/promises';",
+        "const myURL = new URL('https://example.org');\nmyURL.pathname = '/a/b/c';",
+        "path.resolve('a', 'b'); // returns '/home/a/b'",
+        "if (depth < 0) {",
+        "}",
+    ]:
+        assert is_code(code), code
+    for prose in [
+        "On Windows, the return value is always `[0, 0, 0]`.",
+        "Use a `{}` placeholder; it is filled in order.",
+        "Constant: SIGWINCH; Description: Sent to a process when the terminal is resized.",
+    ]:
+        assert not is_code(prose), prose

@@ -20,7 +20,7 @@ from rag.index.retrieve import Passage, Retriever
 from rag.ingest.chunk import count_tokens
 from rag.ingest.headings import SEPARATOR, document_name, names_document
 from rag.text.overlap import content_terms
-from rag.text.sentences import is_question, sentence_spans
+from rag.text.sentences import is_code, is_question, sentence_spans
 from rag.thresholds import BEFORE_CHARS, CANDIDATES, WINDOW_SHARE
 
 _WORD = re.compile(r"\w")
@@ -46,8 +46,8 @@ class Evidence:
 
     def best(self, n: int) -> list[Passage]:
         """The ``n`` best sentences that state something, as the quoting writers quote
-        them (a question in the documents answers nothing)."""
-        return [unit for unit, _ in self.ranked if not is_question(unit.text)][:n]
+        them (a question in the documents answers nothing, nor does a line of code)."""
+        return [unit for unit, _ in self.ranked if _states(unit.text)][:n]
 
     def typed(self, n: int) -> list[Passage]:
         """The ``n`` best context sentences that give the kind of answer the question
@@ -55,7 +55,7 @@ class Evidence:
         return [
             unit
             for unit in self.context
-            if expect.gives_kind(self.question, unit.text) and not is_question(unit.text)
+            if expect.gives_kind(self.question, unit.text) and _states(unit.text)
         ][:n]
 
     def before(self, unit: Passage) -> str:
@@ -69,6 +69,10 @@ class Evidence:
         if len(within) >= BEFORE_CHARS:
             return within
         return (self.preceding.get(unit.chunk_id, "") + within)[-BEFORE_CHARS:]
+
+
+def _states(text: str) -> bool:
+    return not is_question(text) and not is_code(text)
 
 
 @dataclass(frozen=True)

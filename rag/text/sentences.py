@@ -88,6 +88,17 @@ def is_question(text: str) -> bool:
     return text.rstrip(" \n\"')]”’").endswith("?")
 
 
+# A line of code ends in a statement's ";" or a block's brace, or has a comment after
+# one: "import { setTimeout } from 'node:timers/promises';", "} else {".
+_CODE_LINE = re.compile(r"[;{}]\s*(?:$|//|#)", re.MULTILINE)
+
+
+def is_code(text: str) -> bool:
+    """True for a "sentence" that is a line of code: quoted as an answer, it states
+    nothing a reader can take in (a code block's lines are split like prose)."""
+    return bool(_CODE_LINE.search(text))
+
+
 def flat(text: str) -> str:
     """A sentence as one line: the breaks that wrap it become spaces (for prompts and
     the terminal; the exact span stays what a citation quotes)."""

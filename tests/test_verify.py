@@ -185,6 +185,13 @@ def test_a_condition_restated_from_the_question_is_the_askers_not_a_claim():
     )
     redis = yes.check(down, "It fails when Redis is down.", "It fails when the server is down.")
     assert redis.check == "names"
+    # a purpose restated from the question (Node.js docs); a name of the claim's own stays
+    linux = "My code runs on Linux but has C:\\temp\\file.txt paths. How do I handle them?"
+    win32 = "To handle C:\\temp\\file.txt paths on Linux, use the `path.win32` module."
+    any_os = "For Windows file paths on any operating system, use `path.win32`."
+    assert yes.check(linux, win32, any_os).check == "judge"
+    mac = "To handle C:\\temp\\file.txt paths on macOS, use the `path.win32` module."
+    assert yes.check(linux, mac, any_os).check == "names"
     cache = without_asked_conditions(
         "It fails if the cache is not set.", "Fails if the cache is set?"
     )

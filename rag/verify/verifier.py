@@ -83,10 +83,15 @@ _WORD = re.compile(r"[\w’'.-]*\w")
 _COMPOUND = re.compile(r"\b[A-Z][\w’']*(?:-[\w’']+)+")
 
 
-# A condition, to the next comma or the sentence's end ("if you don't give one").
-_CONDITION = re.compile(r"\b(?:if|when|whenever|unless)\b[^,;.!?]*", re.IGNORECASE)
+# A condition, to the next comma or the sentence's end ("if you don't give one"), or the
+# purpose a sentence opens with ("To handle Windows-style paths on Linux, ..."); a full
+# stop inside a word ("C:\\temp\\file.txt") does not end it.
+_CONDITION = re.compile(
+    r"(?:\b(?:if|when|whenever|unless)\b|^\W*to\b)(?:[^,;.!?]|\.(?=\w))*", re.IGNORECASE
+)
 _CONDITION_WORD = re.compile(r"[\w’'-]+")
-_ASKER = frozenset((*I, *WE, *YOU))  # "if I don't give one" is answered "if you don't ..."
+# "if I don't give one" is answered "if you don't ..."; "to" opens a purpose
+_ASKER = frozenset((*I, *WE, *YOU, "to"))
 
 
 def numbers(text: str) -> set[float]:
@@ -110,9 +115,11 @@ def without_asked_conditions(claim: str, question: str) -> str:
     """The claim without the conditions it restates from the question, for the names and
     polarity checks: in "The port is 8000 if you don't give one." (asked "... if I don't
     give one?") the "don't" is the asker's, not a negation the passage must hold, and
-    so is "YAML" in "... when a YAML config changes". What is left out is the longest
-    start of a condition whose every word the question has (its "I" may be "you"), at
-    least ``ASKED_CONDITION_WORDS`` of them; the judge still reads the whole claim."""
+    so is "YAML" in "... when a YAML config changes", and "Linux" in "To handle Windows
+    paths on Linux, use `path.win32`." (asked "My code runs on Linux ..."). What is left
+    out is the longest start of a condition whose every word the question has (its "I"
+    may be "you", and "to" opens a purpose), at least ``ASKED_CONDITION_WORDS`` of them;
+    the judge still reads the whole claim."""
     asked = {STEM.stemWord(w) for w in _CONDITION_WORD.findall(question.lower())}
 
     def kept(condition: re.Match) -> str:

@@ -102,6 +102,10 @@ MIN_PROBE_COSINE = 0.98
 # share of question words 0 or 0.5, with RAG_CONTEXT_TOKENS 150): every fold picked 0.5
 # for both, so one number serves (docs/how-answers-work.md, "What the model reads").
 WINDOW_SHARE = 0.5
+# rag/answer/evidence.py: the best sentences whose next sentence in the paragraph is read
+# right after them. Chosen on gold in context over all seven sets (docs/how-answers-work.md,
+# "What the model reads").
+FOLLOWED = 1
 # rag/answer/evidence.py: at least this many characters of the source before a sentence
 # are read for who "he" is and for the code it describes (a function's description opens
 # a chunk whose signature ends the chunk before); evals/systems.py grades citations with

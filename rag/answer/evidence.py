@@ -21,7 +21,7 @@ from rag.ingest.chunk import count_tokens
 from rag.ingest.headings import SEPARATOR, document_name, names_document
 from rag.text.overlap import content_terms
 from rag.text.sentences import is_code, is_question, sentence_spans
-from rag.thresholds import BEFORE_CHARS, CANDIDATES, WINDOW_SHARE
+from rag.thresholds import BEFORE_CHARS, CANDIDATES, FOLLOWED, WINDOW_SHARE
 
 _WORD = re.compile(r"\w")
 # Markup that states nothing: a tag ("<tr>", "</td>") or a code fence ("```js")
@@ -100,7 +100,8 @@ def gather(
     confidence = max([best_passage] + [cosine for _, cosine in ranked])
     chunks = {p.chunk_id: p for p in passages[:passages_read]}
     preceding = retriever.store.preceding({p.chunk_id: p.start for p in chunks.values()})
-    context = within(kind_first(question, ranked), context_tokens)
+    order = followed(kind_first(question, ranked), chunks, FOLLOWED)
+    context = within(order, context_tokens)
     return Evidence(question, ranked, chunks, preceding, confidence, context)
 
 
@@ -147,6 +148,54 @@ def kind_first(question: str, ranked: list[tuple[Passage, float]]) -> list[tuple
     return sorted(ranked, key=lambda unit: not expect.gives_kind(question, unit[0].text))
 
 
+def followed(
+    ranked: list[tuple[Passage, float]], chunks: dict[str, Passage], n: int
+) -> list[tuple[Passage, float]]:
+    """``ranked`` with the sentence that follows each of the ``n`` best in its paragraph
+    read right after it. A manual names its topic in one sentence and answers in the
+    next ("The question came up why Click does not auto correct parameters ..." then
+    "The reason for this is that it's a liability for backwards compatibility."; "It is
+    a simple namespace object ..." after the sentence that names flask.g), and a
+    sentence that only continues one does not rank on its own."""
+    out: list[tuple[Passage, float]] = []
+    seen: set[tuple[str, int]] = set()
+    for i, (unit, cosine) in enumerate(ranked):
+        if (unit.source, unit.start) in seen:
+            continue
+        out.append((unit, cosine))
+        seen.add((unit.source, unit.start))
+        after = _next_sentence(unit, chunks.get(unit.chunk_id)) if i < n else None
+        if after is not None and (after.source, after.start) not in seen:
+            out.append((after, cosine))
+            seen.add((after.source, after.start))
+    return out
+
+
+def _next_sentence(unit: Passage, chunk: Passage | None) -> Passage | None:
+    """The sentence after ``unit`` in its chunk, when no blank line parts them and it is
+    no heading, code or markup."""
+    if chunk is None:
+        return None
+    spans = sentence_spans(chunk.text)
+    at = unit.start - chunk.start
+    following = [(a, b) for a, b in spans if a > at]
+    if not following or "\n\n" in chunk.text[unit.end - chunk.start : following[0][0]]:
+        return None
+    a, b = following[0]
+    after = replace(chunk, start=chunk.start + a, end=chunk.start + b, text=chunk.text[a:b])
+    return after if _readable(after) and _states(after.text) else None
+
+
+def _readable(unit: Passage) -> bool:
+    """A sentence a writer may read: no heading, no line of markup without a word, and
+    none that addresses the assistant (rag/answer/guard.py)."""
+    return (
+        not unit.is_heading
+        and bool(_WORD.search(_MARKUP.sub("", unit.text)))
+        and not addresses_assistant(unit.text)
+    )
+
+
 def within(ranked: list[tuple[Passage, float]], budget: int) -> list[Passage]:
     """The best sentences, in rank order, that fit in ``budget`` tokens together; one
     that does not fit is passed over for shorter ones after it. The best sentence is
@@ -186,10 +235,10 @@ def rank_sentences(
         document = document_name(p.source)
         for i, (a, b) in enumerate(spans):
             key = (p.source, p.start + a)
-            if key not in units and not addresses_assistant(p.text[a:b]):
+            if key not in units:
                 window = p.text[spans[max(i - 1, 0)][0] : spans[min(i + 1, len(spans) - 1)][1]]
                 unit = replace(p, start=p.start + a, end=p.start + b, text=p.text[a:b])
-                if not unit.is_heading and _WORD.search(_MARKUP.sub("", unit.text)):
+                if _readable(unit):
                     # its document's name and the headings above it name its topic
                     place = SEPARATOR.join(part for part in (document, unit.section) if part)
                     units[key] = (unit, f"{place}: {window}" if place else window)

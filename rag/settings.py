@@ -137,14 +137,14 @@ class Settings:
         "fold picked 5 (docs/how-answers-work.md)",
     )
     context_tokens: int = _setting(
-        150,
+        175,
         "answer",
         "RAG_CONTEXT_TOKENS",
         "Tokens of best sentences given to the model (the best one always). Reading them is "
         "most of an answer's time on a CPU.",
-        chosen_on="cost: about what four sentences of the seed article were (163 tokens); 175 "
-        "and 200 hold the gold answer a little more often on the documentation sets, for "
-        "about 0.4 s more per 25 tokens (docs/how-answers-work.md)",
+        chosen_on="gold in context over six sets, 150 or 175 (with the best sentence's next "
+        "one read after it): 175 holds it more often on five and as often on the sixth, for "
+        "about 0.4 s more per answer; 200 had cost citation precision (docs/how-answers-work.md)",
     )
     answerable_threshold: float = _setting(
         0.45,

@@ -103,8 +103,9 @@ MIN_PROBE_COSINE = 0.98
 # for both, so one number serves (docs/how-answers-work.md, "What the model reads").
 WINDOW_SHARE = 0.5
 # rag/answer/evidence.py: the best sentences whose next sentence in the paragraph is read
-# right after them. Chosen on gold in context over all seven sets (docs/how-answers-work.md,
-# "What the model reads").
+# right after them. Chosen leave-one-set-out on gold in context over six sets (0 to 3, with
+# RAG_CONTEXT_TOKENS 175): five folds picked 1 (docs/how-answers-work.md, "What the model
+# reads").
 FOLLOWED = 1
 # rag/answer/evidence.py: at least this many characters of the source before a sentence
 # are read for who "he" is and for the code it describes (a function's description opens

@@ -90,8 +90,9 @@ _CONDITION = re.compile(
     r"(?:\b(?:if|when|whenever|unless)\b|^\W*to\b)(?:[^,;.!?]|\.(?=\w))*", re.IGNORECASE
 )
 _CONDITION_WORD = re.compile(r"[\w’'-]+")
-# "if I don't give one" is answered "if you don't ..."; "to" opens a purpose
-_ASKER = frozenset((*I, *WE, *YOU, "to"))
+# Words a restated condition may hold that the question need not: "if I don't give one"
+# is answered "if you don't ..."; "to" opens a purpose.
+_RESTATED_FREELY = frozenset((*I, *WE, *YOU, "to"))
 
 
 def numbers(text: str) -> set[float]:
@@ -125,7 +126,7 @@ def without_asked_conditions(claim: str, question: str) -> str:
     def kept(condition: re.Match) -> str:
         end = 0
         for word in _CONDITION_WORD.finditer(condition.group().lower()):
-            if word.group() not in _ASKER and STEM.stemWord(word.group()) not in asked:
+            if word.group() not in _RESTATED_FREELY and STEM.stemWord(word.group()) not in asked:
                 break
             end = word.end()
         restated = len(_CONDITION_WORD.findall(condition.group()[:end]))

@@ -175,11 +175,17 @@ def test_a_line_of_code_is_told_from_a_sentence():
         "path.resolve('a', 'b'); // returns '/home/a/b'",
         "if (depth < 0) {",
         "}",
+        # zlib's usage example: "#define CHUNK 16384" had been quoted for "Why 16384?"
+        "#define CHUNK 16384",
+        "  #  include <stdio.h>",
+        ">>> import json",
     ]:
         assert is_code(code), code
     for prose in [
         "On Windows, the return value is always `[0, 0, 0]`.",
         "Use a `{}` placeholder; it is filled in order.",
         "Constant: SIGWINCH; Description: Sent to a process when the terminal is resized.",
+        "See #include guards for details.",
+        "Use >>> to mark a session.",
     ]:
         assert not is_code(prose), prose

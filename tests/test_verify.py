@@ -192,6 +192,12 @@ def test_a_condition_restated_from_the_question_is_the_askers_not_a_claim():
     assert yes.check(linux, win32, any_os).check == "judge"
     mac = "To handle C:\\temp\\file.txt paths on macOS, use the `path.win32` module."
     assert yes.check(linux, mac, any_os).check == "names"
+    # a time restated from the question (Node.js docs): its "Node" is the asker's
+    delay = "What's the largest delay I can give setTimeout() before Node gives up on it?"
+    largest = "The largest delay before Node gives up on it is 2147483647 milliseconds."
+    limit = "When `delay` is larger than `2147483647`, the `delay` will be set to `1`."
+    assert yes.check(delay, largest, limit).check == "judge"
+    assert yes.check(delay, largest.replace("Node", "Deno"), limit).check == "names"
     cache = without_asked_conditions(
         "It fails if the cache is not set.", "Fails if the cache is set?"
     )

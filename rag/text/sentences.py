@@ -89,8 +89,13 @@ def is_question(text: str) -> bool:
 
 
 # A line of code ends in a statement's ";" or a block's brace, or has a comment after
-# one: "import { setTimeout } from 'node:timers/promises';", "} else {".
-_CODE_LINE = re.compile(r"[;{}]\s*(?:$|//|#)", re.MULTILINE)
+# one ("import { setTimeout } from 'node:timers/promises';", "} else {"), or is a C
+# preprocessor directive ("#define CHUNK 16384") or an interactive prompt's input
+# (">>> import json").
+_DIRECTIVES = "define|include|if|ifdef|ifndef|elif|else|endif|undef|pragma"
+_CODE_LINE = re.compile(
+    rf"[;{{}}]\s*(?:$|//|#)|^\s*(?:#\s*(?:{_DIRECTIVES})\b|>>>\s)", re.MULTILINE
+)
 
 
 def is_code(text: str) -> bool:

@@ -83,11 +83,13 @@ _WORD = re.compile(r"[\w’'.-]*\w")
 _COMPOUND = re.compile(r"\b[A-Z][\w’']*(?:-[\w’']+)+")
 
 
-# A condition, to the next comma or the sentence's end ("if you don't give one"), or the
-# purpose a sentence opens with ("To handle Windows-style paths on Linux, ..."); a full
-# stop inside a word ("C:\\temp\\file.txt") does not end it.
+# A condition or a time, to the next comma or the sentence's end ("if you don't give
+# one", "before Node gives up on it"), or the purpose a sentence opens with ("To handle
+# Windows-style paths on Linux, ..."); a full stop inside a word ("C:\\temp\\file.txt")
+# does not end it.
 _CONDITION = re.compile(
-    r"(?:\b(?:if|when|whenever|unless)\b|^\W*to\b)(?:[^,;.!?]|\.(?=\w))*", re.IGNORECASE
+    r"(?:\b(?:if|when|whenever|unless|before|after|until)\b|^\W*to\b)(?:[^,;.!?]|\.(?=\w))*",
+    re.IGNORECASE,
 )
 _CONDITION_WORD = re.compile(r"[\w’'-]+")
 # Words a restated condition may hold that the question need not: "if I don't give one"
@@ -307,6 +309,22 @@ def is_quote(claim: str, passage: str) -> bool:
     return False
 
 
+def facts_missing(
+    question: str, claim: str, passage: str, before: str = "", section: str = "", document: str = ""
+) -> str | None:
+    """Which exact check fails: a number, name or piece of code of the claim that the
+    passage (with the text before it, its heading and its document's name) does not
+    hold; None when it holds them all. No model is asked: :func:`rag.verify.cite.verify`
+    also reads it to choose which uncited passage to try."""
+    if numbers(claim) - numbers(passage):
+        return "numbers"
+    if unknown_names(without_asked_conditions(claim, question), f"{document} {before} {passage}"):
+        return "names"
+    if unknown_code(claim, f"{document} {section} {before} {passage}", question):
+        return "code"
+    return None
+
+
 @dataclass(frozen=True)
 class Verdict:
     """Whether a passage states a claim; ``check`` says which test decided."""
@@ -374,13 +392,10 @@ class Verifier:
             return Verdict(False, 0.0, "attribution")
         if is_quote(claim, passage):
             return Verdict(True, 1.0, "quote")
-        if numbers(claim) - numbers(passage):
-            return Verdict(False, 0.0, "numbers")
+        missing = facts_missing(question, claim, passage, before, section, document)
+        if missing:
+            return Verdict(False, 0.0, missing)
         stated = without_asked_conditions(claim, question)
-        if unknown_names(stated, f"{document} {before} {passage}"):
-            return Verdict(False, 0.0, "names")
-        if unknown_code(claim, f"{document} {section} {before} {passage}", question):
-            return Verdict(False, 0.0, "code")
         if polarity_clash(stated, passage) or role_swap(claim, passage):
             return Verdict(False, 0.0, "polarity")
         if lookalike_swap(claim, passage):

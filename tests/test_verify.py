@@ -198,6 +198,10 @@ def test_a_condition_restated_from_the_question_is_the_askers_not_a_claim():
     limit = "When `delay` is larger than `2147483647`, the `delay` will be set to `1`."
     assert yes.check(delay, largest, limit).check == "judge"
     assert yes.check(delay, largest.replace("Node", "Deno"), limit).check == "names"
+    # code in code quotes is the code check's, which reads the question: not a name
+    ticked = largest.replace("delay before", "delay for `setTimeout()` before")
+    assert yes.check(delay, ticked, limit).check == "judge"
+    assert yes.check(delay, ticked.replace("setTimeout", "setInterval"), limit).check == "code"
     cache = without_asked_conditions(
         "It fails if the cache is not set.", "Fails if the cache is set?"
     )

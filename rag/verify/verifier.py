@@ -315,10 +315,13 @@ def facts_missing(
     """Which exact check fails: a number, name or piece of code of the claim that the
     passage (with the text before it, its heading and its document's name) does not
     hold; None when it holds them all. No model is asked: :func:`rag.verify.cite.verify`
-    also reads it to choose which uncited passage to try."""
+    also reads it to choose which uncited passage to try. What a claim puts in code
+    quotes is code, not a name: "`setTimeout()`", which the question names, had failed
+    the names check as a name the passage lacks."""
     if numbers(claim) - numbers(passage):
         return "numbers"
-    if unknown_names(without_asked_conditions(claim, question), f"{document} {before} {passage}"):
+    stated = _TICKED.sub("code", without_asked_conditions(claim, question))
+    if unknown_names(stated, f"{document} {before} {passage}"):
         return "names"
     if unknown_code(claim, f"{document} {section} {before} {passage}", question):
         return "code"

@@ -386,36 +386,6 @@ def test_a_sentence_citing_the_passage_beside_its_source_is_cited_to_its_source(
     assert sentences[0].supported and [c.quote for c in citations] == [texts[2]]
 
 
-def test_a_sentence_naming_code_its_citation_lacks_is_tried_where_that_code_is():
-    # Python's time module docs: the model cited the module's first sentence for "...
-    # is `time.perf_counter()`"; the description under that signature shares few of its
-    # words, so the passages sharing most (which lack the name) had been tried instead.
-    from rag.index.retrieve import Passage
-
-    texts = [
-        "This module provides various time-related functions.",
-        "The functions in this module may not handle dates before the epoch.",
-        "Return the value of a performance counter, a clock with the highest available "
-        "resolution to measure a short duration.",
-    ]
-    passages = [
-        Passage(i + 1, 1.0, "time.rst", "time", 0, len(t), None, t, f"c{i}")
-        for i, t in enumerate(texts)
-    ]
-    signatures = {texts[2]: "time.perf_counter() -> float\n\n"}
-    judge = RecordingJudge()
-    sentences, citations = verify(
-        "The function in this module best for timing short code is `time.perf_counter()` [1].",
-        passages,
-        "Which function in the time module is best for timing short code?",
-        Verifier(judge, 0.8),
-        0.3,
-        before=lambda p: signatures.get(p.text, ""),
-    )
-    assert sentences[0].supported and [c.quote for c in citations] == [texts[2]]
-    assert len(judge.prompts) == 1  # the passages without the name cost no judge call
-
-
 def test_the_model_and_the_judge_read_a_sentence_under_its_heading():
     from rag.answer.written import messages
     from rag.index.retrieve import Passage

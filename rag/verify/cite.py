@@ -19,7 +19,7 @@ from rag.text.names import STEM
 from rag.text.overlap import content_terms, support
 from rag.text.sentences import sentence_spans
 from rag.thresholds import CITED_ALONE, RECITED
-from rag.verify.verifier import Verdict, Verifier, facts_missing
+from rag.verify.verifier import Verdict, Verifier
 
 _MARKER_NUMBERS = r"\d+(?:\s*[,;]\s*\d+)*"  # inside [1], [1, 2], [1;2]
 _MARKERS = rf"(?:\[{_MARKER_NUMBERS}\])+"  # [1], [1][2]
@@ -189,9 +189,8 @@ def verify(
 
     Per sentence: each passage it cites alone (the first two), then all it cites
     together, then (if none of that states it) the two other passages sharing most of its
-    words among those that hold its numbers, names and code, or for a claim with none,
-    that share at least ``threshold`` of them (when nothing was cited, any at all): a
-    small model often cites the sentence beside the one it used. Only the
+    words, when they share at least ``threshold`` of them (or when nothing was cited, any
+    at all): a small model often cites the sentence beside the one it used. Only the
     passages of the first check that passes are cited. ``before`` gives the text before a
     passage in its chunk, which the verifier reads for who "he" is;
     ``composed`` text was built by the application from the passages' words.
@@ -209,11 +208,10 @@ def verify(
         # Each cited passage alone first (a citation that is not needed is not shown),
         # then the cited ones together, then the passage sharing most words.
         tries = [[i] for i in claimed[:CITED_ALONE]] + ([claimed] if len(claimed) > 1 else [])
+        floor = threshold if claimed else 1e-9
         ranked = sorted(range(len(passages)), key=lambda i: -overlap[i])
-        offered = _offered(
-            text, question, passages, overlap, threshold if claimed else 1e-9, before
-        )
-        tries += [[i] for i in ranked if i not in claimed and offered[i]][:RECITED]
+        others = [i for i in ranked if i not in claimed and overlap[i] >= floor]
+        tries += [[i] for i in others[:RECITED]]
         kept: list[int] = []
         verdict = Verdict(False, 0.0, "uncited")  # no passage to check it against
         for indexes in tries:
@@ -250,28 +248,6 @@ def verify(
             numbers.append(citations[i].n)
         sentences.append(Sentence(text, numbers, bool(numbers), verdict.score, verdict.check))
     return sentences, sorted(citations.values(), key=lambda c: c.n)
-
-
-def _offered(
-    claim: str,
-    question: str,
-    passages: list[Passage],
-    overlap: list[float],
-    floor: float,
-    before: Callable[[Passage], str],
-) -> list[bool]:
-    """Per passage, whether to try it for a claim its citations do not state. A claim
-    that names a number, a name or code is tried on the passages holding all of them
-    (the exact checks would fail the others): "... is `time.perf_counter()`", cited to
-    "This module provides various time-related functions.", is stated by the description
-    under that function's signature, which shares few of its words. Any other claim is
-    tried on passages sharing at least ``floor`` of its words."""
-    if facts_missing(question, claim, "") is None:
-        return [share >= floor for share in overlap]
-    return [
-        not facts_missing(question, claim, p.text, before(p), p.section, document_name(p.source))
-        for p in passages
-    ]
 
 
 def keep(

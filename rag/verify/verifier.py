@@ -314,10 +314,9 @@ def facts_missing(
 ) -> str | None:
     """Which exact check fails: a number, name or piece of code of the claim that the
     passage (with the text before it, its heading and its document's name) does not
-    hold; None when it holds them all. No model is asked: :func:`rag.verify.cite.verify`
-    also reads it to choose which uncited passage to try. What a claim puts in code
-    quotes is code, not a name: "`setTimeout()`", which the question names, had failed
-    the names check as a name the passage lacks."""
+    hold; None when it holds them all. What a claim puts in code quotes is code, not a
+    name: "`setTimeout()`", which the question names, had failed the names check as a
+    name the passage lacks."""
     if numbers(claim) - numbers(passage):
         return "numbers"
     stated = _TICKED.sub("code", without_asked_conditions(claim, question))

@@ -309,24 +309,6 @@ def is_quote(claim: str, passage: str) -> bool:
     return False
 
 
-def facts_missing(
-    question: str, claim: str, passage: str, before: str = "", section: str = "", document: str = ""
-) -> str | None:
-    """Which exact check fails: a number, name or piece of code of the claim that the
-    passage (with the text before it, its heading and its document's name) does not
-    hold; None when it holds them all. What a claim puts in code quotes is code, not a
-    name: "`setTimeout()`", which the question names, had failed the names check as a
-    name the passage lacks."""
-    if numbers(claim) - numbers(passage):
-        return "numbers"
-    stated = _TICKED.sub("code", without_asked_conditions(claim, question))
-    if unknown_names(stated, f"{document} {before} {passage}"):
-        return "names"
-    if unknown_code(claim, f"{document} {section} {before} {passage}", question):
-        return "code"
-    return None
-
-
 @dataclass(frozen=True)
 class Verdict:
     """Whether a passage states a claim; ``check`` says which test decided."""
@@ -394,10 +376,15 @@ class Verifier:
             return Verdict(False, 0.0, "attribution")
         if is_quote(claim, passage):
             return Verdict(True, 1.0, "quote")
-        missing = facts_missing(question, claim, passage, before, section, document)
-        if missing:
-            return Verdict(False, 0.0, missing)
+        if numbers(claim) - numbers(passage):
+            return Verdict(False, 0.0, "numbers")
         stated = without_asked_conditions(claim, question)
+        # What a claim puts in code quotes is code, for the code check, which reads the
+        # question: "`setTimeout()`" had failed here as a name the passage lacks.
+        if unknown_names(_TICKED.sub("code", stated), f"{document} {before} {passage}"):
+            return Verdict(False, 0.0, "names")
+        if unknown_code(claim, f"{document} {section} {before} {passage}", question):
+            return Verdict(False, 0.0, "code")
         if polarity_clash(stated, passage) or role_swap(claim, passage):
             return Verdict(False, 0.0, "polarity")
         if lookalike_swap(claim, passage):

@@ -76,6 +76,44 @@ def test_html_headings_lose_sphinx_permalinks(tmp_path):
     assert path_of(page, "Handlers.") == "Logging HOWTO › Advanced"
 
 
+def test_a_definition_term_heads_its_definition_until_the_list_ends(tmp_path):
+    """A function's description names it only in the term above it (texinfo's and
+    Sphinx's HTML); prose after the list, and a term's nested list, are placed right."""
+    page = tmp_path / "closures.html"
+    page.write_text(
+        "<html><body><h2>The Closure API</h2><p>Closures need special memory.</p>"
+        "<dl><dt>Function: void ffi_closure_free (void *writable)</dt>"
+        "<dd><p>Free memory allocated using ffi_closure_alloc.</p>"
+        "<dl><dt>writable</dt><dd><p>The address that was returned.</p></dd></dl>"
+        "<p>It returns nothing.</p></dd></dl>"
+        "<p>Once you have the memory, prepare the closure.</p>"
+        "<table><tr><td><dl><dt>cell</dt><dd>In a table.</dd></dl></td></tr></table>"
+        "</body></html>",
+        encoding="utf-8",
+    )
+    term = "The Closure API › Function: void ffi_closure_free (void *writable)"
+    assert path_of(page, "Closures need special") == "The Closure API"
+    assert path_of(page, "Free memory allocated") == term
+    assert path_of(page, "The address that was returned.") == f"{term} › writable"
+    assert path_of(page, "It returns nothing.") == term
+    assert path_of(page, "Once you have the memory") == "The Closure API"
+    assert path_of(page, "In a table.") == "The Closure API"
+    text = load(page).text
+    assert "\ue000" not in text and "void *writable)\n\nFree memory" in text
+
+
+def test_a_sphinx_description_is_headed_by_its_signature(tmp_path):
+    page = tmp_path / "config.rst"
+    page.write_text(
+        "Configuration\n=============\n\nValues\n------\n\nIntro.\n\n"
+        ".. py:data:: MAX_FORM_PARTS\n\n    The most fields a form may have.\n\n"
+        "    Default: ``1_000``\n\nMore prose.\n",
+        encoding="utf-8",
+    )
+    assert path_of(page, "Default: 1_000") == "Values › MAX_FORM_PARTS"
+    assert path_of(page, "More prose.") == "Values"
+
+
 def test_a_table_of_contents_does_not_take_the_headings(tmp_path):
     page = tmp_path / "manual.html"
     page.write_text(

@@ -82,19 +82,26 @@ def names_document(question: str, document: str) -> bool:
     )
 
 
-def locate(text: str, headings: list[tuple[int, str]], title: str = "") -> Sections:
+def locate(
+    text: str,
+    headings: list[tuple[int, str]],
+    title: str = "",
+    ends: tuple[tuple[int, int], ...] = (),
+) -> Sections:
     """The sections of ``text`` given its headings in order, each found as a block of
     its own (how every reader but Markdown's writes a heading). A table of contents lists
     every heading before the body does: matched from the start, all of them were found
     there (every passage of the Ninja manual sat under its last heading). So they are
     also matched from the end, and that matching is kept when its longest section is
-    shorter (a word that repeats a heading further on can mislead it as well)."""
+    shorter (a word that repeats a heading further on can mislead it as well).
+    ``ends`` (offset, level) close the sections of that level and below (a definition
+    list's terms head their definitions only)."""
     wanted = [(level, _norm(heading)) for level, heading in headings if _norm(heading)]
     blocks = list(_BLOCK.finditer(text))
     forward = _match(blocks, wanted)
     backward = [*reversed(_match(blocks[::-1], wanted[::-1]))]
     found = backward if _longest(backward, text) < _longest(forward, text) else forward
-    return _paths(found, title, text)
+    return _paths(found, title, text, ends)
 
 
 def _match(blocks: list[re.Match], wanted: list[tuple[int, str]]) -> list[tuple[int, int, str]]:
@@ -200,21 +207,26 @@ def markdown(text: str, title: str = "") -> Sections:
     return _paths(found, title, text)
 
 
-def _paths(found: list[tuple[int, int, str]], title: str, text: str) -> Sections:
-    """Each heading's path (the enclosing headings, by level). A first heading that
-    repeats the document's ``title``, which citations show already, is left out of the
-    paths below it; its own line keeps it as its path, so it is still known as a
-    heading ("Git v2.37 Release Notes" is never the answer to "in which version")."""
+def _paths(
+    found: list[tuple[int, int, str]], title: str, text: str, ends: tuple[tuple[int, int], ...] = ()
+) -> Sections:
+    """Each heading's path (the enclosing headings, by level), and at each of ``ends`` the
+    path of what is left open. A first heading that repeats the document's ``title``,
+    which citations show already, is left out of the paths below it; its own line keeps
+    it as its path, so it is still known as a heading ("Git v2.37 Release Notes" is never
+    the answer to "in which version")."""
     starts: list[int] = []
     paths: list[str] = []
     stack: list[tuple[int, str]] = []
-    for start, level, heading in found:
+    closes = [(at, level, None) for at, level in ends]  # before a heading at the same offset
+    for start, level, heading in sorted([*closes, *found], key=lambda e: (e[0], e[2] is not None)):
         while stack and stack[-1][0] >= level:
             stack.pop()
-        stack.append((level, heading.removesuffix(PERMALINK).strip()))
+        if heading is not None:
+            stack.append((level, heading.removesuffix(PERMALINK).strip()))
         names = [name for _, name in stack]
-        if names[0] == _norm(title).removesuffix(PERMALINK).strip():
-            if len(names) == 1:
+        if names and names[0] == _norm(title).removesuffix(PERMALINK).strip():
+            if len(names) == 1 and heading is not None:
                 starts.append(start)
                 paths.append(names[0])
                 line_end = text.find("\n", start)

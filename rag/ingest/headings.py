@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import PurePath
 
 from rag.text.lexicon import FUNCTION_WORDS, PERMALINK
+from rag.thresholds import HEADING_CHARS
 
 SEPARATOR = " › "
 # A heading not found where the next one is expected may be skipped over: the reader
@@ -28,6 +29,7 @@ _NUMBER = re.compile(r"(?:\d+\.)+\d*")
 _INLINE = re.compile(r"^[ \t]*((?:\d+\.)+[ \t]+[A-Z][^.\n]{0,60}\.)[ \t]+\S", re.MULTILINE)
 _TITLE_WORDS = 10
 _BODY_WORDS = 12  # a paragraph, not another title line
+_PARAMETERS = re.compile(r"\s*\((?:[^()]|\([^()]*\))*\)")  # one level of nesting: "(*fun) (...)"
 _YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d\b")  # "Copyright 2000 by ..." is a notice, not a title
 
 
@@ -63,9 +65,18 @@ def headed(text: str, section: str, document: str = "") -> str:
     gets its ``document``'s name ("(GFDL-1.3) A Back-Cover Text may be at most 25
     words."): the same sentence answers a question about version 1.3 only in the 1.3
     file."""
-    heading = section.rpartition(SEPARATOR)[2]
+    heading = _short(section.rpartition(SEPARATOR)[2])
     label = SEPARATOR.join(part for part in (document, heading) if part)
     return f"({label}) {text}" if label else text
+
+
+def _short(heading: str) -> str:
+    """A long heading without its parameter lists: a signature heading its description
+    ("tempfile.NamedTemporaryFile(mode='w+b', ..., errors=None)") is read as its name,
+    "tempfile.NamedTemporaryFile()"; every token read costs time (docs/benchmarks.md)."""
+    if len(heading) <= HEADING_CHARS:
+        return heading
+    return _PARAMETERS.sub("()", heading)
 
 
 def document_name(source: str) -> str:

@@ -1,7 +1,7 @@
 """Heading paths: every offset of a document knows the section it sits in, in every
 format that has headings, and search and citations carry it."""
 
-from rag.ingest.headings import locate
+from rag.ingest.headings import headed, locate
 from rag.ingest.load import load
 
 
@@ -112,6 +112,16 @@ def test_a_sphinx_description_is_headed_by_its_signature(tmp_path):
     )
     assert path_of(page, "Default: 1_000") == "Values › MAX_FORM_PARTS"
     assert path_of(page, "More prose.") == "Values"
+
+
+def test_a_long_signature_is_read_by_its_name_a_short_one_whole():
+    long = "tempfile.NamedTemporaryFile(mode='w+b', buffering=-1, delete=True, *, errors=None)"
+    c = "Function: ffi_status ffi_prep_closure_loc (ffi_closure *closure, void (*fun) (int x))"
+    assert headed("Deleted.", f"tempfile › {long}") == "(tempfile.NamedTemporaryFile()) Deleted."
+    assert headed("Go.", c) == "(Function: ffi_status ffi_prep_closure_loc()) Go."
+    assert headed("A clock.", "Functions › time.perf_counter() → float") == (
+        "(time.perf_counter() → float) A clock."
+    )
 
 
 def test_a_table_of_contents_does_not_take_the_headings(tmp_path):

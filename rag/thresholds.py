@@ -123,6 +123,10 @@ OCR_PARAGRAPH_GAP = 0.8
 # one column when their first or last characters are at most this many columns apart
 # (numbers are often right-aligned). Not tuned: a design choice (docs/documents.md).
 PDF_TABLE_ALIGN = 2
+# rag/ingest/headings.py: a heading longer than this many characters is read by the model
+# and the judge without its parameter lists (a signature heading its description).
+# Chosen on python-docs' prompts (docs/how-answers-work.md, "What the model reads").
+HEADING_CHARS = 40
 
 # ---------------------------------------------------------------- writers (rag/answer/)
 

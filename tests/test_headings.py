@@ -1,7 +1,7 @@
 """Heading paths: every offset of a document knows the section it sits in, in every
 format that has headings, and search and citations carry it."""
 
-from rag.ingest.headings import locate
+from rag.ingest.headings import headed, locate
 from rag.ingest.load import load
 
 
@@ -74,6 +74,54 @@ def test_html_headings_lose_sphinx_permalinks(tmp_path):
     assert path_of(page, "Call basicConfig.") == "Logging HOWTO › Basic tutorial"
     assert path_of(page, "DEBUG is lowest.") == "Logging HOWTO › Basic tutorial › Levels"
     assert path_of(page, "Handlers.") == "Logging HOWTO › Advanced"
+
+
+def test_a_definition_term_heads_its_definition_until_the_list_ends(tmp_path):
+    """A function's description names it only in the term above it (texinfo's and
+    Sphinx's HTML); prose after the list, and a term's nested list, are placed right."""
+    page = tmp_path / "closures.html"
+    page.write_text(
+        "<html><body><h2>The Closure API</h2><p>Closures need special memory.</p>"
+        "<dl><dt>Function: void ffi_closure_free (void *writable)</dt>"
+        "<dd><p>Free memory allocated using ffi_closure_alloc.</p>"
+        "<dl><dt>writable</dt><dd><p>The address that was returned.</p></dd></dl>"
+        "<p>It returns nothing.</p></dd></dl>"
+        "<p>Once you have the memory, prepare the closure.</p>"
+        "<table><tr><td><dl><dt>cell</dt><dd>In a table.</dd></dl></td></tr></table>"
+        "</body></html>",
+        encoding="utf-8",
+    )
+    term = "The Closure API › Function: void ffi_closure_free (void *writable)"
+    assert path_of(page, "Closures need special") == "The Closure API"
+    assert path_of(page, "Free memory allocated") == term
+    assert path_of(page, "The address that was returned.") == f"{term} › writable"
+    assert path_of(page, "It returns nothing.") == term
+    assert path_of(page, "Once you have the memory") == "The Closure API"
+    assert path_of(page, "In a table.") == "The Closure API"
+    text = load(page).text
+    assert "\ue000" not in text and "void *writable)\n\nFree memory" in text
+
+
+def test_a_sphinx_description_is_headed_by_its_signature(tmp_path):
+    page = tmp_path / "config.rst"
+    page.write_text(
+        "Configuration\n=============\n\nValues\n------\n\nIntro.\n\n"
+        ".. py:data:: MAX_FORM_PARTS\n\n    The most fields a form may have.\n\n"
+        "    Default: ``1_000``\n\nMore prose.\n",
+        encoding="utf-8",
+    )
+    assert path_of(page, "Default: 1_000") == "Values › MAX_FORM_PARTS"
+    assert path_of(page, "More prose.") == "Values"
+
+
+def test_a_long_signature_is_read_by_its_name_a_short_one_whole():
+    long = "tempfile.NamedTemporaryFile(mode='w+b', buffering=-1, delete=True, *, errors=None)"
+    c = "Function: ffi_status ffi_prep_closure_loc (ffi_closure *closure, void (*fun) (int x))"
+    assert headed("Deleted.", f"tempfile › {long}") == "(tempfile.NamedTemporaryFile()) Deleted."
+    assert headed("Go.", c) == "(Function: ffi_status ffi_prep_closure_loc()) Go."
+    assert headed("A clock.", "Functions › time.perf_counter() → float") == (
+        "(time.perf_counter() → float) A clock."
+    )
 
 
 def test_a_table_of_contents_does_not_take_the_headings(tmp_path):

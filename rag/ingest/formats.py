@@ -27,6 +27,7 @@ class Extracted:
     title: str = ""
     page_starts: tuple[int, ...] = ()  # PDF only: where each page starts in ``text``
     headings: tuple[tuple[int, str], ...] = ()  # (level, title) in order, each a block
+    ends: tuple[tuple[int, int], ...] = ()  # (offset, level): sections that close there
 
 
 def _blocks(parts: list[str]) -> str:
@@ -46,6 +47,13 @@ def _guard(kind: str, read: Callable[[], Extracted]) -> Extracted:
 
 
 _HEADINGS = {f"h{level}": level for level in range(1, 7)}
+# A definition list's term (<dt>: a function's signature, an option, a glossary word)
+# heads its definition (<dd>) one level below the deepest HTML heading, a list inside a
+# definition one more; its section ends where the list does. "Free memory allocated
+# using ffi_closure_alloc." says which function it describes only by the term above it.
+_TERM_LEVEL = 6
+_END = "\ue000"  # where a definition list closed: taken out of the text, its offset kept
+_ENDS = re.compile(rf"\s*{_END}(\d+)\s*")
 
 
 # Page furniture a reader's eye skips: navigation (breadcrumbs, "Next topic", the
@@ -87,6 +95,9 @@ class _HTMLText(HTMLParser):
         "hr",
         "header",
         "footer",
+        "dl",
+        "dt",
+        "dd",
     }
 
     def __init__(self, main_only: bool, hide_chrome: bool) -> None:
@@ -103,6 +114,8 @@ class _HTMLText(HTMLParser):
         self._tables: list[_Table] = []  # the tables being read, innermost last
         self.headings: list[tuple[int, str]] = []
         self._heading: list[str] | None = None  # the text of the heading being read
+        self._level = 0  # and its level
+        self._lists = 0  # definition lists open
 
     def _follow(self, tag: str, attrs: list) -> None:
         """Note the element ``tag`` opens, and the region it starts, if any."""
@@ -154,7 +167,11 @@ class _HTMLText(HTMLParser):
         elif self._tables and self._tables[-1].start(tag, dict(attrs)):
             return
         elif tag in _HEADINGS and not self._tables:
-            self._heading = []
+            self._heading, self._level = [], _HEADINGS[tag]
+        elif tag == "dl" and not self._tables:
+            self._lists += 1
+        elif tag == "dt" and self._lists and not self._tables:
+            self._heading, self._level = [], _TERM_LEVEL + self._lists
         if tag in self._BLOCK:
             self._add("\n\n")
 
@@ -176,9 +193,12 @@ class _HTMLText(HTMLParser):
                 self._tables[-1].layout = True
         elif self._tables and self._tables[-1].end(tag):
             return
-        elif tag in _HEADINGS and self._heading is not None:
-            self.headings.append((_HEADINGS[tag], "".join(self._heading)))
+        elif (tag in _HEADINGS or tag == "dt") and self._heading is not None:
+            self.headings.append((self._level, "".join(self._heading)))
             self._heading = None
+        elif tag == "dl" and self._lists and not self._tables:
+            self._add(f"\n\n{_END}{_TERM_LEVEL + self._lists}\n\n")
+            self._lists -= 1
         if tag in self._BLOCK:
             self._add("\n\n")
 
@@ -186,6 +206,7 @@ class _HTMLText(HTMLParser):
         if self._in_title:
             self.title += data
         elif not self._skip and self._reading:
+            data = data.replace(_END, "")  # the mark is ours alone
             self._add(data)
             if self._heading is not None:
                 self._heading.append(data)
@@ -309,9 +330,26 @@ def html(markup: str) -> Extracted:
         text = re.sub(r"[ \t\r\f\v]+", " ", text)
         text = re.sub(r" *\n *", "\n", text)
         text = re.sub(r"\n{3,}", "\n\n", text).strip()
-        if text and (parser.main_seen or not main_only):
+        if _ENDS.sub("", text) and (parser.main_seen or not main_only):
             break
-    return Extracted(text, unescape(parser.title).strip(), headings=tuple(parser.headings))
+    text, ends = _cut_ends(text)
+    title = unescape(parser.title).strip()
+    return Extracted(text, title, headings=tuple(parser.headings), ends=ends)
+
+
+def _cut_ends(text: str) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """``text`` without the marks of where definition lists end, and (offset, level) of
+    each: the start of the block after it."""
+    pieces = _ENDS.split(text)
+    out, ends, waiting = pieces[0], [], []
+    for level, piece in zip(pieces[1::2], pieces[2::2], strict=True):
+        waiting.append(int(level))
+        if piece:
+            out += "\n\n" if out else ""
+            ends += [(len(out), closed) for closed in waiting]
+            waiting = []
+            out += piece
+    return out, tuple(ends)
 
 
 def rst(source: str) -> Extracted:
@@ -337,7 +375,7 @@ def rst(source: str) -> Extracted:
         )
         body = html(parts["body"])
         title = body.headings[0][1].removesuffix(PERMALINK).strip() if body.headings else ""
-        return Extracted(body.text, title, headings=body.headings)
+        return Extracted(body.text, title, headings=body.headings, ends=body.ends)
 
     return _guard("reStructuredText", read)
 
@@ -530,16 +568,19 @@ def epub(raw: bytes) -> Extracted:
 
     def read() -> Extracted:
         book = ebook.read_epub(io.BytesIO(raw), options={"ignore_ncx": True})
-        chapters, headings = [], []
+        chapters, headings, ends, at = [], [], [], 0
         for idref, _ in book.spine:
             item = book.get_item_with_id(idref)
             if item is not None and item.get_type() == ebooklib.ITEM_DOCUMENT:
                 chapter = html(item.get_content().decode("utf-8", "replace"))
-                chapters.append(chapter.text)
-                headings += chapter.headings
+                if chapter.text:  # chapters are joined by a blank line (_blocks)
+                    chapters.append(chapter.text)
+                    headings += chapter.headings
+                    ends += [(at + offset, level) for offset, level in chapter.ends]
+                    at += len(chapter.text) + 2
         titles = book.get_metadata("DC", "title")
         title = titles[0][0].strip() if titles else ""
-        return Extracted(_blocks(chapters), title, headings=tuple(headings))
+        return Extracted(_blocks(chapters), title, headings=tuple(headings), ends=tuple(ends))
 
     return _guard("EPUB", read)
 

@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import PurePath
 
 from rag.text.lexicon import FUNCTION_WORDS, PERMALINK
+from rag.thresholds import HEADING_CHARS
 
 SEPARATOR = " › "
 # A heading not found where the next one is expected may be skipped over: the reader
@@ -28,6 +29,7 @@ _NUMBER = re.compile(r"(?:\d+\.)+\d*")
 _INLINE = re.compile(r"^[ \t]*((?:\d+\.)+[ \t]+[A-Z][^.\n]{0,60}\.)[ \t]+\S", re.MULTILINE)
 _TITLE_WORDS = 10
 _BODY_WORDS = 12  # a paragraph, not another title line
+_PARAMETERS = re.compile(r"\s*\((?:[^()]|\([^()]*\))*\)")  # one level of nesting: "(*fun) (...)"
 _YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d\b")  # "Copyright 2000 by ..." is a notice, not a title
 
 
@@ -63,9 +65,18 @@ def headed(text: str, section: str, document: str = "") -> str:
     gets its ``document``'s name ("(GFDL-1.3) A Back-Cover Text may be at most 25
     words."): the same sentence answers a question about version 1.3 only in the 1.3
     file."""
-    heading = section.rpartition(SEPARATOR)[2]
+    heading = _short(section.rpartition(SEPARATOR)[2])
     label = SEPARATOR.join(part for part in (document, heading) if part)
     return f"({label}) {text}" if label else text
+
+
+def _short(heading: str) -> str:
+    """A long heading without its parameter lists: a signature heading its description
+    ("tempfile.NamedTemporaryFile(mode='w+b', ..., errors=None)") is read as its name,
+    "tempfile.NamedTemporaryFile()"; every token read costs time (docs/benchmarks.md)."""
+    if len(heading) <= HEADING_CHARS:
+        return heading
+    return _PARAMETERS.sub("()", heading)
 
 
 def document_name(source: str) -> str:
@@ -82,19 +93,26 @@ def names_document(question: str, document: str) -> bool:
     )
 
 
-def locate(text: str, headings: list[tuple[int, str]], title: str = "") -> Sections:
+def locate(
+    text: str,
+    headings: list[tuple[int, str]],
+    title: str = "",
+    ends: tuple[tuple[int, int], ...] = (),
+) -> Sections:
     """The sections of ``text`` given its headings in order, each found as a block of
     its own (how every reader but Markdown's writes a heading). A table of contents lists
     every heading before the body does: matched from the start, all of them were found
     there (every passage of the Ninja manual sat under its last heading). So they are
     also matched from the end, and that matching is kept when its longest section is
-    shorter (a word that repeats a heading further on can mislead it as well)."""
+    shorter (a word that repeats a heading further on can mislead it as well).
+    ``ends`` (offset, level) close the sections of that level and below (a definition
+    list's terms head their definitions only)."""
     wanted = [(level, _norm(heading)) for level, heading in headings if _norm(heading)]
     blocks = list(_BLOCK.finditer(text))
     forward = _match(blocks, wanted)
     backward = [*reversed(_match(blocks[::-1], wanted[::-1]))]
     found = backward if _longest(backward, text) < _longest(forward, text) else forward
-    return _paths(found, title, text)
+    return _paths(found, title, text, ends)
 
 
 def _match(blocks: list[re.Match], wanted: list[tuple[int, str]]) -> list[tuple[int, int, str]]:
@@ -200,21 +218,26 @@ def markdown(text: str, title: str = "") -> Sections:
     return _paths(found, title, text)
 
 
-def _paths(found: list[tuple[int, int, str]], title: str, text: str) -> Sections:
-    """Each heading's path (the enclosing headings, by level). A first heading that
-    repeats the document's ``title``, which citations show already, is left out of the
-    paths below it; its own line keeps it as its path, so it is still known as a
-    heading ("Git v2.37 Release Notes" is never the answer to "in which version")."""
+def _paths(
+    found: list[tuple[int, int, str]], title: str, text: str, ends: tuple[tuple[int, int], ...] = ()
+) -> Sections:
+    """Each heading's path (the enclosing headings, by level), and at each of ``ends`` the
+    path of what is left open. A first heading that repeats the document's ``title``,
+    which citations show already, is left out of the paths below it; its own line keeps
+    it as its path, so it is still known as a heading ("Git v2.37 Release Notes" is never
+    the answer to "in which version")."""
     starts: list[int] = []
     paths: list[str] = []
     stack: list[tuple[int, str]] = []
-    for start, level, heading in found:
+    closes = [(at, level, None) for at, level in ends]  # before a heading at the same offset
+    for start, level, heading in sorted([*closes, *found], key=lambda e: (e[0], e[2] is not None)):
         while stack and stack[-1][0] >= level:
             stack.pop()
-        stack.append((level, heading.removesuffix(PERMALINK).strip()))
+        if heading is not None:
+            stack.append((level, heading.removesuffix(PERMALINK).strip()))
         names = [name for _, name in stack]
-        if names[0] == _norm(title).removesuffix(PERMALINK).strip():
-            if len(names) == 1:
+        if names and names[0] == _norm(title).removesuffix(PERMALINK).strip():
+            if len(names) == 1 and heading is not None:
                 starts.append(start)
                 paths.append(names[0])
                 line_end = text.find("\n", start)

@@ -119,7 +119,7 @@ def load(path: Path, max_mb: float = 0, note: ocr.Note | None = None) -> Documen
     elif suffix == ".txt":  # headings only by layout
         sections = headings.plain(got.text, title)
     else:
-        sections = headings.locate(got.text, list(got.headings), title)
+        sections = headings.locate(got.text, list(got.headings), title, got.ends)
     return Document(
         source=str(path),
         title=title,

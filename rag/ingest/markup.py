@@ -7,7 +7,8 @@
 - Sphinx-flavoured reStructuredText: Sphinx's roles and directives registered with
   docutils, each rendering what Sphinx's own output shows (``:class:`~a.Client``` ->
   "Client", ``.. versionadded:: 2.3`` -> "New in version 2.3: ...", ``.. note::`` ->
-  "Note: ...", ``.. autofunction:: f`` -> its signature line and its content).
+  "Note: ...", ``.. autofunction:: f`` -> its signature as the term of a definition list, its
+  content as the definition).
 - MkDocs / Material / GitHub Markdown: front matter, snippet includes and HTML comments
   dropped, admonitions made a labelled paragraph, pipe tables rows as above; the rest of
   the Markdown source is kept as it is (the sentence splitter reads Markdown lines), and
@@ -278,8 +279,15 @@ def register_sphinx() -> None:
                 if line and module and "." not in name:
                     line = f"{module}.{line}"
                 if line:
-                    signatures.append(nodes.paragraph("", self.prefix + line))
-            return signatures + _body(self)
+                    signatures.append(self.prefix + line)
+            if not signatures:
+                return _body(self)
+            # As Sphinx writes it, and as an HTML page is read (rag/ingest/formats.py):
+            # the signature is a definition list's term, heading the description.
+            more = [nodes.paragraph("", line) for line in signatures[1:]]
+            term = nodes.term("", signatures[0])
+            described = nodes.definition("", *more, *_body(self))
+            return [nodes.definition_list("", nodes.definition_list_item("", term, described))]
 
     class Code(Directive):
         optional_arguments = 1

@@ -15,13 +15,19 @@ def test_sphinx_sections_nest_and_leave_out_the_title(tmp_path):
     page.write_text(
         "Advanced Usage\n==============\n\nIntro.\n\nSessions\n--------\n\n"
         "Sessions keep cookies.\n\nTimeouts\n--------\n\nMost requests need one.\n\n"
-        "Connect timeouts\n~~~~~~~~~~~~~~~~\n\nUse the timeout parameter.\n",
+        "Connect timeouts\n~~~~~~~~~~~~~~~~\n\nUse the timeout parameter.\n\n"
+        ".. py:data:: CONNECT_TIMEOUT\n\n    The seconds to wait.\n\n    Default: ``3.05``\n\n"
+        "More prose.\n",
         encoding="utf-8",
     )
     assert path_of(page, "Intro.") == ""
     assert path_of(page, "Sessions keep cookies.") == "Sessions"
     assert path_of(page, "Most requests need one.") == "Timeouts"
     assert path_of(page, "Use the timeout parameter.") == "Timeouts › Connect timeouts"
+    # a described object's signature is the term heading its description (Sphinx's)
+    term = "Timeouts › Connect timeouts › CONNECT_TIMEOUT"
+    assert path_of(page, "Default: 3.05") == term
+    assert path_of(page, "More prose.") == "Timeouts › Connect timeouts"
 
 
 def test_markdown_atx_and_setext_headings(tmp_path):
@@ -100,18 +106,6 @@ def test_a_definition_term_heads_its_definition_until_the_list_ends(tmp_path):
     assert path_of(page, "In a table.") == "The Closure API"
     text = load(page).text
     assert "\ue000" not in text and "void *writable)\n\nFree memory" in text
-
-
-def test_a_sphinx_description_is_headed_by_its_signature(tmp_path):
-    page = tmp_path / "config.rst"
-    page.write_text(
-        "Configuration\n=============\n\nValues\n------\n\nIntro.\n\n"
-        ".. py:data:: MAX_FORM_PARTS\n\n    The most fields a form may have.\n\n"
-        "    Default: ``1_000``\n\nMore prose.\n",
-        encoding="utf-8",
-    )
-    assert path_of(page, "Default: 1_000") == "Values › MAX_FORM_PARTS"
-    assert path_of(page, "More prose.") == "Values"
 
 
 def test_a_long_signature_is_read_by_its_name_a_short_one_whole():

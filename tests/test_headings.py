@@ -108,6 +108,18 @@ def test_a_definition_term_heads_its_definition_until_the_list_ends(tmp_path):
     assert "\ue000" not in text and "void *writable)\n\nFree memory" in text
 
 
+def test_a_docbook_byline_is_no_heading(tmp_path):
+    page = tmp_path / "users.html"
+    page.write_text(
+        '<html><body><h2 class="title">Users</h2><h3 CLASS="AUTHOR">Joey Hess</h3>'
+        "<p>This document is free.</p><h3>root</h3><p>Root is the superuser.</p></body></html>",
+        encoding="utf-8",
+    )
+    assert path_of(page, "This document is free.") == "Users"
+    assert path_of(page, "Joey Hess") == "Users"  # kept as text
+    assert path_of(page, "Root is the superuser.") == "Users › root"
+
+
 def test_a_long_signature_is_read_by_its_name_a_short_one_whole():
     long = "tempfile.NamedTemporaryFile(mode='w+b', buffering=-1, delete=True, *, errors=None)"
     c = "Function: ffi_status ffi_prep_closure_loc (ffi_closure *closure, void (*fun) (int x))"

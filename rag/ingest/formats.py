@@ -52,6 +52,9 @@ _HEADINGS = {f"h{level}": level for level in range(1, 7)}
 # definition one more; its section ends where the list does. "Free memory allocated
 # using ffi_closure_alloc." says which function it describes only by the term above it.
 _TERM_LEVEL = 6
+# DocBook sets its title page's authors as headings (<h3 class="author">): a byline, not
+# a section (the licence notice after them had been cited under "David Mandelberg").
+_BYLINE = "author"
 _END = "\ue000"  # where a definition list closed: taken out of the text, its offset kept
 _ENDS = re.compile(rf"\s*{_END}(\d+)\s*")
 
@@ -166,7 +169,7 @@ class _HTMLText(HTMLParser):
             self._tables.append(_Table())
         elif self._tables and self._tables[-1].start(tag, dict(attrs)):
             return
-        elif tag in _HEADINGS and not self._tables:
+        elif tag in _HEADINGS and not self._tables and not _is_byline(attrs):
             self._heading, self._level = [], _HEADINGS[tag]
         elif tag == "dl" and not self._tables:
             self._lists += 1
@@ -335,6 +338,10 @@ def html(markup: str) -> Extracted:
     text, ends = _cut_ends(text)
     title = unescape(parser.title).strip()
     return Extracted(text, title, headings=tuple(parser.headings), ends=ends)
+
+
+def _is_byline(attrs: list) -> bool:
+    return _BYLINE in (dict(attrs).get("class") or "").lower().split()
 
 
 def _cut_ends(text: str) -> tuple[str, tuple[tuple[int, int], ...]]:

@@ -332,10 +332,9 @@ def html(markup: str) -> Extracted:
         text = "".join(parser.parts)
         text = re.sub(r"[ \t\r\f\v]+", " ", text)
         text = re.sub(r" *\n *", "\n", text)
-        text = re.sub(r"\n{3,}", "\n\n", text).strip()
-        if _ENDS.sub("", text) and (parser.main_seen or not main_only):
+        text, ends = _cut_ends(re.sub(r"\n{3,}", "\n\n", text).strip())
+        if text and (parser.main_seen or not main_only):
             break
-    text, ends = _cut_ends(text)
     title = unescape(parser.title).strip()
     return Extracted(text, title, headings=tuple(parser.headings), ends=ends)
 

@@ -6,8 +6,10 @@ from pathlib import Path
 import pytest
 
 from rag.errors import RagError
+from rag.ingest.load import load
 from rag.verify.attribution import asks_someone_else, misattributed, reported_as_fact, unattributed
 from rag.verify.roles import dropped_subject, role_swap, speaker_as_actor
+from rag.verify.term import context_terms
 from rag.verify.verifier import (
     Verifier,
     is_quote,
@@ -31,6 +33,45 @@ def test_numbers_read_digits_and_words_alike():
     }  # fmt: skip
     assert numbers("four") != numbers("five")
     assert numbers("the one best placed; one possibility") == set()  # "one" counts nothing
+
+
+def test_a_sentence_under_one_term_does_not_answer_a_question_about_another(tmp_path):
+    """Debian's users-and-groups page: each group's sentence names only its term. The
+    tape group's, quoted word for word, is no answer about the audio group; a function's
+    sentence answers for its other spelling (json.load for loads); a capitalised title
+    ("Methods") is a part of a page, not a term."""
+    page = tmp_path / "groups.html"
+    page.write_text(
+        "<html><body><h2>Groups</h2><dl>"
+        "<dt>tape</dt><dd><p>This group can be used to access a tape drive.</p></dd>"
+        "<dt>audio</dt><dd><p>This group can be used to access an audio device.</p></dd>"
+        "<dt>operator</dt><dd><p>It had uid 37.</p></dd>"
+        "<dt>postgres</dt><dd><p>Its uid is dynamic.</p></dd>"
+        "</dl><h2>Methods</h2><p>Path.mkdir() makes a directory.</p>"
+        "<dl><dt>json.load(fp)</dt><dd><p>A JSONDecodeError is raised for bad data.</p></dd>"
+        "<dt>json.loads(s)</dt><dd><p>Deserialize s.</p></dd></dl></body></html>",
+        encoding="utf-8",
+    )
+    doc = load(page)
+    terms = context_terms(doc.sections.paths)
+
+    def check(question: str, claim: str, sentence: str):
+        section = doc.sections.at(doc.text.index(sentence))
+        return Verifier(None, 0.5).check(question, claim, sentence, section=section, terms=terms)
+
+    tape = "This group can be used to access a tape drive."
+    assert check("What is the audio group for?", tape, tape).check == "subject"
+    audio = "This group can be used to access an audio device."
+    assert check("What is the audio group for?", audio, audio).check == "quote"
+    wrong = check(
+        "What uid does the postgres user get?", "The postgres user has uid 37.", "It had uid 37."
+    )
+    assert (wrong.supported, wrong.check) == (False, "subject")
+    raised = "A JSONDecodeError is raised for bad data."
+    assert check("What does json.loads raise on bad data?", raised, raised).supported
+    made = "Path.mkdir() makes a directory."
+    assert check("What does the tape group's Path.mkdir() do?", made, made).supported
+    assert check("Which group gives access to a tape drive?", tape, tape).supported  # asks none
 
 
 def test_a_quote_must_be_whole_sentences_of_the_passage():

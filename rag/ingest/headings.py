@@ -30,6 +30,8 @@ _INLINE = re.compile(r"^[ \t]*((?:\d+\.)+[ \t]+[A-Z][^.\n]{0,60}\.)[ \t]+\S", re
 _TITLE_WORDS = 10
 _BODY_WORDS = 12  # a paragraph, not another title line
 _PARAMETERS = re.compile(r"\s*\((?:[^()]|\([^()]*\))*\)")  # one level of nesting: "(*fun) (...)"
+# A signature's name: "time.perf_counter() → float", "Function: void ffi_closure_free (...)"
+_CALLED = re.compile(r"([A-Za-z_]\w*)\s*\(")
 _YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d\b")  # "Copyright 2000 by ..." is a notice, not a title
 
 
@@ -77,6 +79,18 @@ def _short(heading: str) -> str:
     if len(heading) <= HEADING_CHARS:
         return heading
     return _PARAMETERS.sub("()", heading)
+
+
+def term(heading: str) -> str | None:
+    """The one name a heading gives when it heads the definition of one thing: a
+    signature's function ("perf_counter"), a single word or option ("plugdev",
+    "--json-lines"); None for a title of several words ("Static ids")."""
+    heading = heading.removesuffix(PERMALINK).strip().strip("`").rstrip(":").strip()
+    if called := _CALLED.search(heading):
+        return called.group(1)
+    if heading and not any(ch.isspace() for ch in heading) and _WORDY.search(heading):
+        return heading
+    return None
 
 
 def document_name(source: str) -> str:

@@ -228,6 +228,16 @@ MENTIONED = ("mentioned", "named", "quoted")
 # Not "part" or "article": "Which part of Flask handles routing?" asks for a component.
 PART_WORDS = ("section", "subsection", "chapter", "clause", "paragraph", "heading", "appendix")
 
+# What a question calls the kind of thing a reference page defines ("the audio group",
+# "the --verbose option", "the indent parameter"): the word before one is the term asked
+# about, for rag/verify/term.py.
+TERM_KINDS = (
+    "group", "user", "account", "option", "flag", "switch", "function", "method", "class",
+    "module", "parameter", "argument", "variable", "attribute", "field", "command", "key",
+    "setting", "package", "directive", "property", "event", "type", "keyword", "macro",
+    "constant", "exception", "hook", "signal", "filter", "tag", "element", "header",
+)  # fmt: skip
+
 # Words of a sentence that talks about the sources instead of the subject ("The answer is
 # in passage [1]."): with nothing else in it, rag/verify/cite.py does not take it for a claim.
 SOURCE_TALK = (

@@ -7,7 +7,8 @@ goes through these checks, cheapest first, and the answering model has no say in
 1. **quote**: the sentence is, word for word, one or more whole sentences of the
    passage: supported by construction, no model needed (extractive answers, quotes),
    unless the question asks what someone says and someone else speaks in the passage
-   (rag/verify/attribution.py);
+   (rag/verify/attribution.py), or asks about a term ("the audio group") and the
+   passage sits under another one ("tape", rag/verify/term.py: **subject**);
 2. **numbers**: a number in the sentence (digits or words: "five" is not "four") that
    the passage lacks: unsupported, no model needed;
 3. **names**: a name in the sentence that the passage and the text around it do not
@@ -69,6 +70,7 @@ from rag.thresholds import (
 )
 from rag.verify.attribution import asks_someone_else, misattributed, reported_as_fact, unattributed
 from rag.verify.roles import dropped_subject, role_swap, speaker_as_actor
+from rag.verify.term import other_term
 
 # Not "one": "the one best placed", "one possibility" state no count.
 _WORD_NUMBERS = {word: n for word, n in (NUMBER_WORDS | MULTIPLES).items() if n != 1}
@@ -352,6 +354,7 @@ class Verifier:
         composed: bool = False,
         section: str = "",
         document: str = "",
+        terms: frozenset[str] = frozenset(),
     ) -> Verdict:
         """Whether ``passage`` states ``claim`` read as an answer to ``question``.
 
@@ -368,12 +371,16 @@ class Verifier:
         are also looked up in its ``document``'s name ("Mozilla Foundation is the license
         steward of MPL-2.0" of a sentence in MPL-2.0.txt), which the judge is not given:
         with it, it passed sentences that add to their passage (citation precision on
-        pallets-docs 0.98 to 0.91, graded without it).
+        pallets-docs 0.98 to 0.91, graded without it). ``terms`` head the context's
+        passages: a passage under one of them does not answer a question about another
+        (rag/verify/term.py), quote or not.
         """
         if composed and section:  # built from the passage and the heading it sits under
             passage = f"{section}: {passage}"
         if asks_someone_else(question, passage, before):  # true, but not whose words were asked
             return Verdict(False, 0.0, "attribution")
+        if other_term(question, passage, section, terms):
+            return Verdict(False, 0.0, "subject")
         if is_quote(claim, passage):
             return Verdict(True, 1.0, "quote")
         if numbers(claim) - numbers(passage):

@@ -143,6 +143,10 @@ MAX_ASKED_SENTENCES = 7
 MAX_SENTENCES = 400
 REDUNDANCY = 0.7
 PROSE_WORDS = 6
+# A summary's sentence is prose: more than this share of its words without a letter or
+# digit ("|", "///", "^^^^") marks a code line or a compiler's diagnostic, which rustdoc's
+# lints page had put in its summary. Not tuned (docs/how-answers-work.md, summaries).
+PROSE_SYMBOLS = 0.2
 PEOPLE_LISTED = 8
 # rag/answer/who_is.py: a name asked about has at most this many words ("Who is the
 # president of Ukraine?" asks about no one), and the most words of a phrase set before

@@ -85,6 +85,26 @@ def test_the_document_a_summary_is_about_is_the_one_it_names(tmp_path):
     assert picked.source.endswith("river_otters.txt")
 
 
+def test_a_summary_quotes_prose_not_a_compilers_diagnostic(tmp_path):
+    """rustdoc's lints page: its diagnostics end like sentences ("... example!") but are
+    mostly gutters and markers; a summary is made of the page's prose."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    paragraphs = [
+        "Rustdoc provides lints to help you write and test your documentation.",
+        "LL | /// There is no code example!",
+        "4 | / /// private doc test 5 | | /// 6 | | /// ``` 7 | | /// assert!",
+        "The missing docs lint detects public items without any documentation.",
+        "3 | pub fn undocumented() {} | ^^^^^^^^^^^^ the warning!",
+    ]
+    (docs / "lints.md").write_text("# Lints\n\n" + "\n\n".join(paragraphs) + "\n")
+    a = Assistant(store=tmp_path / "store")
+    a.ingest([docs])
+    answer = a.ask("Summarize the lints page.")
+    assert answer.writer == "summary" and len(answer.citations) == 2
+    assert all("|" not in c.quote for c in answer.citations)
+
+
 class _Judge:
     """Says how answerable every question is; records what it was asked."""
 

@@ -38,7 +38,14 @@ from rag.text.lexicon import (
 from rag.text.names import starters
 from rag.text.overlap import content_terms
 from rag.text.sentences import sentence_spans
-from rag.thresholds import MAX_SENTENCES, PEOPLE_LISTED, PROSE_WORDS, REDUNDANCY, SUMMARY_SENTENCES
+from rag.thresholds import (
+    MAX_SENTENCES,
+    PEOPLE_LISTED,
+    PROSE_SYMBOLS,
+    PROSE_WORDS,
+    REDUNDANCY,
+    SUMMARY_SENTENCES,
+)
 
 # Words that say what kind of answer is wanted, not what it is about.
 _ASK_WORDS = content_terms(
@@ -151,17 +158,21 @@ def representative(question: str, document: Document, embed: Embed, n: int) -> l
 def _is_prose(text: str) -> bool:
     """A sentence that stands on its own in the writer's voice: enough words, ending as
     sentences do, not a quotation (a quote says what one person holds, not what the
-    piece is about) and not opening with a word that points back ("This contributed to
-    the shock": to what?)."""
+    piece is about), not opening with a word that points back ("This contributed to
+    the shock": to what?), and not mostly symbols (a line of code or a compiler's
+    diagnostic: "LL | /// There is no code example!")."""
     words = text.split()
+    symbols = sum(1 for word in words if not _ALPHANUMERIC.search(word))
     return (
         len(words) >= PROSE_WORDS
+        and symbols <= PROSE_SYMBOLS * len(words)
         and text.rstrip("'\"”’)").endswith((".", "!", "?"))
         and not text.lstrip().startswith(("“", '"', "‘", "'"))
         and words[0].lower().strip(",") not in _POINTS_BACK
     )
 
 
+_ALPHANUMERIC = re.compile(r"[^\W_]")
 # What a sentence that points back opens with ("This contributed ..."): a demonstrative, or
 # a third person's subject or possessive (no sentence opens with "him" or "theirs").
 _POINTS_BACK = frozenset(

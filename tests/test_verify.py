@@ -49,7 +49,10 @@ def test_a_sentence_under_one_term_does_not_answer_a_question_about_another(tmp_
         "<dt>postgres</dt><dd><p>Its uid is dynamic.</p></dd>"
         "</dl><h2>Methods</h2><p>Path.mkdir() makes a directory.</p>"
         "<dl><dt>json.load(fp)</dt><dd><p>A JSONDecodeError is raised for bad data.</p></dd>"
-        "<dt>json.loads(s)</dt><dd><p>Deserialize s.</p></dd></dl></body></html>",
+        "<dt>json.loads(s)</dt><dd><p>Deserialize s.</p></dd></dl><h2>Lints</h2><dl>"
+        "<dt>unescaped_backticks</dt><dd><p>This lint is allowed by default.</p></dd>"
+        "<dt>redundant_explicit_links</dt><dd><p>This lint is warn-by-default.</p></dd>"
+        "</dl></body></html>",
         encoding="utf-8",
     )
     doc = load(page)
@@ -72,6 +75,11 @@ def test_a_sentence_under_one_term_does_not_answer_a_question_about_another(tmp_
     made = "Path.mkdir() makes a directory."
     assert check("What does the tape group's Path.mkdir() do?", made, made).supported
     assert check("Which group gives access to a tape drive?", tape, tape).supported  # asks none
+    # a name that is code by its form is asked about wherever the question names it
+    lint = "This lint is warn-by-default."
+    asked = "Is the unescaped_backticks lint on by default?"
+    assert check(asked, lint, lint).check == "subject"
+    assert check("Is the redundant_explicit_links lint on by default?", lint, lint).supported
 
 
 def test_a_quote_must_be_whole_sentences_of_the_passage():

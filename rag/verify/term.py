@@ -19,6 +19,7 @@ from rag.text.lexicon import FUNCTION_WORDS, QUESTION_OPENERS, TERM_KINDS
 from rag.text.names import STEM
 
 _KINDS = "|".join(TERM_KINDS)
+_CODE_FORM = re.compile(r"\w_\w|^-|[a-z][A-Z]")  # "missing_docs", "--verbose", "setTimeout"
 
 
 def context_terms(paths: Iterable[str]) -> frozenset[str]:
@@ -43,10 +44,13 @@ def other_term(question: str, passage: str, section: str, terms: frozenset[str])
 
 
 def _asks(question: str, name: str) -> bool:
-    """The question names ``name`` as code (`` `x` ``, "json.x", "x(", "--x") or as a
-    thing of a kind ("the x group"); "which function" asks for one, it names none."""
+    """The question names ``name`` as code (`` `x` ``, "json.x", "x(", "--x"; a name
+    that is code by its form, "missing_docs", anywhere) or as a thing of a kind ("the x
+    group"); "which function" asks for one, it names none."""
     if name.lower() in FUNCTION_WORDS or name.lower() in QUESTION_OPENERS:
         return False
+    if _CODE_FORM.search(name) and _names(question, name):
+        return True
     n = re.escape(name)
     return bool(
         re.search(

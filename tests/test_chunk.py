@@ -179,6 +179,9 @@ def test_a_line_of_code_is_told_from_a_sentence():
         "#define CHUNK 16384",
         "  #  include <stdio.h>",
         ">>> import json",
+        # rustdoc's lints: comment lines had been quoted and summarised as sentences
+        "/// There is no code example!",
+        "3 | /// `add(a, b) is the same as `add(b, a)`.",
     ]:
         assert is_code(code), code
     for prose in [
@@ -187,5 +190,7 @@ def test_a_line_of_code_is_told_from_a_sentence():
         "Constant: SIGWINCH; Description: Sent to a process when the terminal is resized.",
         "See #include guards for details.",
         "Use >>> to mark a session.",
+        "| Option | Meaning |",
+        "See https://example.org/a // b for the rest.",
     ]:
         assert not is_code(prose), prose

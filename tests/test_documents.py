@@ -96,6 +96,7 @@ def test_a_summary_quotes_prose_not_a_compilers_diagnostic(tmp_path):
         "4 | / /// private doc test 5 | | /// 6 | | /// ``` 7 | | /// assert!",
         "The missing docs lint detects public items without any documentation.",
         "3 | pub fn undocumented() {} | ^^^^^^^^^^^^ the warning!",
+        "/// There is no code example here, the warning says!",
     ]
     (docs / "lints.md").write_text("# Lints\n\n" + "\n\n".join(paragraphs) + "\n")
     a = Assistant(store=tmp_path / "store")

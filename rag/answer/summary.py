@@ -37,7 +37,7 @@ from rag.text.lexicon import (
 )
 from rag.text.names import starters
 from rag.text.overlap import content_terms
-from rag.text.sentences import sentence_spans
+from rag.text.sentences import is_code, sentence_spans
 from rag.thresholds import (
     MAX_SENTENCES,
     PEOPLE_LISTED,
@@ -166,6 +166,7 @@ def _is_prose(text: str) -> bool:
     return (
         len(words) >= PROSE_WORDS
         and symbols <= PROSE_SYMBOLS * len(words)
+        and not is_code(text)
         and text.rstrip("'\"”’)").endswith((".", "!", "?"))
         and not text.lstrip().startswith(("“", '"', "‘", "'"))
         and words[0].lower().strip(",") not in _POINTS_BACK

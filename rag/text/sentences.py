@@ -90,11 +90,13 @@ def is_question(text: str) -> bool:
 
 # A line of code ends in a statement's ";" or a block's brace, or has a comment after
 # one ("import { setTimeout } from 'node:timers/promises';", "} else {"), or is a C
-# preprocessor directive ("#define CHUNK 16384") or an interactive prompt's input
-# (">>> import json").
+# preprocessor directive ("#define CHUNK 16384"), an interactive prompt's input
+# (">>> import json") or a comment line ("/// There is no code example!", also behind a
+# compiler's line-number gutter: "3 | /// `add(a, b)`").
 _DIRECTIVES = "define|include|if|ifdef|ifndef|elif|else|endif|undef|pragma"
 _CODE_LINE = re.compile(
-    rf"[;{{}}]\s*(?:$|//|#)|^\s*(?:#\s*(?:{_DIRECTIVES})\b|>>>\s)", re.MULTILINE
+    rf"[;{{}}]\s*(?:$|//|#)|^\s*(?:#\s*(?:{_DIRECTIVES})\b|>>>\s|(?:\w{{1,4}}\s+\|\s+)?//)",
+    re.MULTILINE,
 )
 
 

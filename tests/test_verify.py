@@ -9,7 +9,7 @@ from rag.errors import RagError
 from rag.ingest.load import load
 from rag.verify.attribution import asks_someone_else, misattributed, reported_as_fact, unattributed
 from rag.verify.roles import dropped_subject, role_swap, speaker_as_actor
-from rag.verify.term import context_terms
+from rag.verify.term import asked_terms
 from rag.verify.verifier import (
     Verifier,
     is_quote,
@@ -56,11 +56,11 @@ def test_a_sentence_under_one_term_does_not_answer_a_question_about_another(tmp_
         encoding="utf-8",
     )
     doc = load(page)
-    terms = context_terms(doc.sections.paths)
 
     def check(question: str, claim: str, sentence: str):
         section = doc.sections.at(doc.text.index(sentence))
-        return Verifier(None, 0.5).check(question, claim, sentence, section=section, terms=terms)
+        asked = asked_terms(question, doc.sections.paths)
+        return Verifier(None, 0.5).check(question, claim, sentence, section=section, asked=asked)
 
     tape = "This group can be used to access a tape drive."
     assert check("What is the audio group for?", tape, tape).check == "subject"

@@ -19,7 +19,7 @@ from rag.text.names import STEM
 from rag.text.overlap import content_terms, support
 from rag.text.sentences import sentence_spans
 from rag.thresholds import CITED_ALONE, RECITED
-from rag.verify.term import context_terms
+from rag.verify.term import asked_terms
 from rag.verify.verifier import Verdict, Verifier
 
 _MARKER_NUMBERS = r"\d+(?:\s*[,;]\s*\d+)*"  # inside [1], [1, 2], [1;2]
@@ -200,7 +200,7 @@ def verify(
     """
     sentences: list[Sentence] = []
     citations: dict[int, Citation] = {}  # passage index -> citation
-    terms = context_terms(path for p in passages for _, path in p.sections)
+    asked = asked_terms(question, (path for p in passages for _, path in p.sections))
     for text, numbers in claims(unglued(raw, " ".join(p.text for p in passages), len(passages))):
         if most is not None and len(sentences) >= most:
             sentences.append(Sentence(text, [], False, None, UNCHECKED))
@@ -227,7 +227,7 @@ def verify(
                 composed,
                 section=first.section,
                 document=document_name(first.source),
-                terms=terms,
+                asked=asked,
             )
             if verdict.supported:
                 kept = indexes

@@ -22,17 +22,18 @@ _KINDS = "|".join(TERM_KINDS)
 _CODE_FORM = re.compile(r"\w_\w|^-|[a-z][A-Z]")  # "missing_docs", "--verbose", "setTimeout"
 
 
-def context_terms(paths: Iterable[str]) -> frozenset[str]:
-    """The terms heading the given section paths (their innermost headings)."""
-    return frozenset(name for path in paths if (name := term(_innermost(path))))
+def asked_terms(question: str, paths: Iterable[str]) -> frozenset[str]:
+    """The terms heading the given section paths (their innermost headings) that
+    ``question`` asks about."""
+    terms = {name for path in paths if (name := term(_innermost(path)))}
+    return frozenset(name for name in terms if _asks(question, name))
 
 
-def other_term(question: str, passage: str, section: str, terms: frozenset[str]) -> bool:
-    """True when ``question`` asks about some of ``terms`` and ``passage`` sits under
-    another term (its ``section``'s innermost heading) without naming an asked one.
-    Spellings of one name ("load" and "loads") are the same term: a page documents
-    one beside the other ("the same meaning as in load()")."""
-    asked = [name for name in terms if _asks(question, name)]
+def other_term(passage: str, section: str, asked: frozenset[str]) -> bool:
+    """True when ``passage`` sits under a term (its ``section``'s innermost heading)
+    other than the ``asked`` ones and names none of them. Spellings of one name
+    ("load" and "loads") are the same term: a page documents one beside the other
+    ("the same meaning as in load()")."""
     heading = _innermost(section)
     under = term(heading)
     if not asked or under is None or (under.isalpha() and under[0].isupper()):

@@ -354,7 +354,7 @@ class Verifier:
         composed: bool = False,
         section: str = "",
         document: str = "",
-        terms: frozenset[str] = frozenset(),
+        asked: frozenset[str] = frozenset(),
     ) -> Verdict:
         """Whether ``passage`` states ``claim`` read as an answer to ``question``.
 
@@ -371,15 +371,15 @@ class Verifier:
         are also looked up in its ``document``'s name ("Mozilla Foundation is the license
         steward of MPL-2.0" of a sentence in MPL-2.0.txt), which the judge is not given:
         with it, it passed sentences that add to their passage (citation precision on
-        pallets-docs 0.98 to 0.91, graded without it). ``terms`` head the context's
-        passages: a passage under one of them does not answer a question about another
-        (rag/verify/term.py), quote or not.
+        pallets-docs 0.98 to 0.91, graded without it). ``asked`` are the terms heading
+        the context's passages that the question asks about: a passage under another
+        term does not answer it (rag/verify/term.py), quote or not.
         """
         if composed and section:  # built from the passage and the heading it sits under
             passage = f"{section}: {passage}"
         if asks_someone_else(question, passage, before):  # true, but not whose words were asked
             return Verdict(False, 0.0, "attribution")
-        if other_term(question, passage, section, terms):
+        if other_term(passage, section, asked):
             return Verdict(False, 0.0, "subject")
         if is_quote(claim, passage):
             return Verdict(True, 1.0, "quote")

@@ -500,3 +500,65 @@ def test_the_text_before_a_sentence_that_opens_its_chunk_is_read_from_the_chunk_
                 opening += 1
                 assert before and len(before) >= min(300, len(source))
     assert opening
+
+
+def test_a_sentence_joining_two_short_sentences_of_a_definition_cites_both(seeded):
+    # Flask's MAX_COOKIE_SIZE: the model wrote the two sentences as one and cited the
+    # first, which lacks the number; the numbers check had dropped a right answer.
+    from rag.index.retrieve import Passage
+
+    def passages(chunk: str) -> list[Passage]:
+        out = []
+        for i, text in enumerate(
+            (
+                "Warn if cookie headers are larger than this many bytes.",
+                "Defaults to\n4093.",
+                "Set the secret key first.",
+            )
+        ):
+            start = chunk.index(text)
+            out.append(
+                Passage(
+                    i + 1,
+                    1.0,
+                    "config.rst",
+                    "Configuration",
+                    start,
+                    start + len(text),
+                    None,
+                    text,
+                    "c1",
+                )
+            )
+        return out
+
+    claim = "It warns when cookie headers are larger than 4093 bytes [1]."
+    question = "At what cookie header size does Flask start warning that a cookie is too big?"
+    verifier = make_verifier(seeded.settings)
+    for chunk, stated in (
+        (
+            "MAX_COOKIE_SIZE\n\nWarn if cookie headers are larger than this many bytes. Defaults"
+            " to\n4093. Larger cookies may be silently ignored.\n\nSet the secret key first.",
+            True,
+        ),
+        # a blank line parts them: another paragraph, not the same definition
+        (
+            "MAX_COOKIE_SIZE\n\nWarn if cookie headers are larger than this many bytes.\n\nDefaults"
+            " to\n4093. Larger cookies may be silently ignored.\n\nSet the secret key first.",
+            False,
+        ),
+    ):
+        found = passages(chunk)
+        sentences, citations = verify(
+            claim,
+            found,
+            question,
+            verifier,
+            seeded.settings.support,
+            before=lambda p, chunk=chunk: chunk[: p.start],
+        )
+        assert sentences[0].supported is stated
+        if stated:
+            assert [c.quote for c in citations] == [found[0].text, found[1].text]
+        else:
+            assert sentences[0].check == "numbers"

@@ -188,11 +188,13 @@ def verify(
 ) -> tuple[list[Sentence], list[Citation]]:
     """Turn model text into verified sentences and renumbered citations.
 
-    Per sentence: each passage it cites alone (the first two), then all it cites
-    together, then (if none of that states it) the two other passages sharing most of its
-    words, when they share at least ``threshold`` of them (or when nothing was cited, any
-    at all): a small model often cites the sentence beside the one it used. Only the
-    passages of the first check that passes are cited. ``before`` gives the text before a
+    Per sentence: each passage it cites alone (the first two), and one that lacks a
+    number, name or code the sentence gives with the context sentence beside it, then
+    all it cites together, then (if none of that states it) the two other passages
+    sharing most of its words, when they share at least ``threshold`` of them (or when
+    nothing was cited, any at all): a small model often cites the sentence beside the
+    one it used. Only the passages of the first check that passes are cited. ``before``
+    gives the text before a
     passage in its chunk, which the verifier reads for who "he" is;
     ``composed`` text was built by the application from the passages' words.
     Past the first ``most`` sentences none is checked (``check`` "unchecked"): the model
@@ -216,7 +218,8 @@ def verify(
         tries += [[i] for i in others[:RECITED]]
         kept: list[int] = []
         verdict = Verdict(False, 0.0, "uncited")  # no passage to check it against
-        for indexes in tries:
+        while tries:
+            indexes = tries.pop(0)
             joined = " ".join(passages[i].text for i in indexes)
             first = passages[indexes[0]]
             verdict = verifier.check(
@@ -232,6 +235,9 @@ def verify(
             if verdict.supported:
                 kept = indexes
                 break
+            if len(indexes) == 1 and indexes[0] in claimed and verdict.check in _FACTS:
+                pairs = beside(indexes[0], passages, before)
+                tries[:0] = [p for p in pairs if p not in tries and set(p) != set(claimed)]
         numbers = []
         for i in kept:
             if i not in citations:
@@ -251,6 +257,34 @@ def verify(
             numbers.append(citations[i].n)
         sentences.append(Sentence(text, numbers, bool(numbers), verdict.score, verdict.check))
     return sentences, sorted(citations.values(), key=lambda c: c.n)
+
+
+_FACTS = frozenset({"numbers", "names", "code"})  # checks that find a fact missing
+
+
+def beside(i: int, passages: list[Passage], before: Callable[[Passage], str]) -> list[list[int]]:
+    """Passage ``i`` paired with each context sentence right beside it in its paragraph
+    (only white space between them, no blank line), in document order. A manual splits
+    one definition into short sentences ("Warn if cookie headers are larger than this
+    many bytes." then "Defaults to 4093."); a model that read both writes them as one
+    sentence and cites one of them."""
+    pairs = []
+    for j, other in enumerate(passages):
+        if j == i or other.source != passages[i].source:
+            continue
+        first, second = sorted((i, j), key=lambda k: passages[k].start)
+        gap = passages[second].start - passages[first].end
+        if not 0 <= gap <= 2:
+            continue
+        text = before(passages[second])
+        between = text[len(text) - gap :]
+        if (
+            not between.strip()
+            and "\n\n" not in between
+            and text[: len(text) - gap].endswith(passages[first].text)
+        ):
+            pairs.append([first, second])
+    return pairs
 
 
 def keep(

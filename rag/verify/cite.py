@@ -188,13 +188,13 @@ def verify(
 ) -> tuple[list[Sentence], list[Citation]]:
     """Turn model text into verified sentences and renumbered citations.
 
-    Per sentence: each passage it cites alone (the first two), and one that lacks a
-    number, name or code the sentence gives with the context sentence beside it, then
-    all it cites together, then (if none of that states it) the two other passages
-    sharing most of its words, when they share at least ``threshold`` of them (or when
-    nothing was cited, any at all): a small model often cites the sentence beside the
-    one it used. Only the passages of the first check that passes are cited. ``before``
-    gives the text before a
+    Per sentence: each passage it cites alone (the first two), then all it cites
+    together, then (if none of that states it) the two other passages sharing most of
+    its words, when they share at least ``threshold`` of them (or when nothing was cited,
+    any at all): a small model often cites the sentence beside the one it used. Last,
+    a passage tried alone that lacked a number, name or code the sentence gives, with
+    the context sentence beside it (:func:`beside`). Only the passages of the
+    first check that passes are cited. ``before`` gives the text before a
     passage in its chunk, which the verifier reads for who "he" is;
     ``composed`` text was built by the application from the passages' words.
     Past the first ``most`` sentences none is checked (``check`` "unchecked"): the model
@@ -235,9 +235,9 @@ def verify(
             if verdict.supported:
                 kept = indexes
                 break
-            if len(indexes) == 1 and indexes[0] in claimed and verdict.check in _FACTS:
+            if len(indexes) == 1 and verdict.check in _FACTS:
                 pairs = beside(indexes[0], passages, before)
-                tries[:0] = [p for p in pairs if p not in tries and set(p) != set(claimed)]
+                tries += [p for p in pairs if p not in tries and set(p) != set(claimed)]
         numbers = []
         for i in kept:
             if i not in citations:

@@ -248,29 +248,3 @@ def test_the_sentence_after_the_best_one_in_its_paragraph_is_read_next():
     assert read(other, best) == [other, best]  # only the n best are followed
     assert read(other, best, n=2) == [other, best, reason]
     assert read(best, reason) == [best, reason]  # a sentence is read once
-
-
-def test_the_sentence_after_the_best_one_is_read_across_a_chunk_boundary():
-    from rag.answer.evidence import followed, reaching
-    from rag.index.retrieve import Passage
-    from rag.index.store import StoredChunk
-
-    # Click's why page: its chunk ended after the question, the next one opened with the
-    # reason, and the question abstained
-    best = "The question came up why Click does not auto correct parameters."
-    reason = "The reason for this is that it's a liability for backwards compatibility."
-
-    def read(between: str, overlap: bool = False) -> list[tuple[str, str]]:
-        source = f"Why No Auto Correction?\n\n{best}{between}{reason}\nMore."
-        a = source.index(best)
-        b = a + len(best)
-        c = a if overlap else b + len(between)
-        chunk = Passage(1, 1.0, "why.md", "Why", 0, b, None, source[:b], "why:3")
-        after = StoredChunk("why:4", source[c:], "why.md", "Why", c, len(source), None)
-        unit = Passage(1, 1.0, "why.md", "Why", a, b, None, best, "why:3")
-        read = followed([(unit, 0.5)], {"why:3": reaching(chunk, after)}, 1)
-        return [(u.text, source[u.start : u.end]) for u, _ in read]
-
-    assert read("\n") == [(best, best), (reason, reason)]
-    assert read("\n", overlap=True) == [(best, best), (reason, reason)]
-    assert read("\n\n") == [(best, best)]  # a blank line ends the paragraph

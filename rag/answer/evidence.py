@@ -17,7 +17,6 @@ import numpy as np
 from rag.answer import expect
 from rag.answer.guard import addresses_assistant
 from rag.index.retrieve import Passage, Retriever
-from rag.index.store import StoredChunk
 from rag.ingest.chunk import count_tokens
 from rag.ingest.headings import SEPARATOR, document_name, names_document
 from rag.text.overlap import content_terms
@@ -40,7 +39,7 @@ class Evidence:
     question: str
     ranked: list[tuple[Passage, float]]
     """Sentences of the retrieved passages as Passages, best first, with their cosine."""
-    chunks: dict[str, Passage]  # the retrieved passages, by chunk id, each with the next
+    chunks: dict[str, Passage]  # the retrieved passages, by chunk id
     preceding: dict[str, str]  # by chunk id, the source text just before the chunk
     confidence: float  # best cosine of a passage or sentence with the question
     context: list[Passage]  # the sentences a writer reads, numbered in its prompt
@@ -99,29 +98,11 @@ def gather(
     # A short "Who is X?" matches X's passage better than any one long sentence about
     # X, and a sentence can stand out in a passage about other things: either counts.
     confidence = max([best_passage] + [cosine for _, cosine in ranked])
-    after = retriever.store.following([p.chunk_id for p in passages[:passages_read]])
-    chunks = {p.chunk_id: reaching(p, after.get(p.chunk_id)) for p in passages[:passages_read]}
+    chunks = {p.chunk_id: p for p in passages[:passages_read]}
     preceding = retriever.store.preceding({p.chunk_id: p.start for p in chunks.values()})
     order = followed(kind_first(question, ranked), chunks, FOLLOWED)
     context = within(order, context_tokens)
     return Evidence(question, ranked, chunks, preceding, confidence, context)
-
-
-def reaching(chunk: Passage, after: StoredChunk | None) -> Passage:
-    """``chunk`` with the text of the chunk ``after`` it joined on, so that the sentence
-    after its last one is read with it: a chunk may end between a manual's question and
-    its answer ("The question came up why Click does not auto correct parameters ..." |
-    "The reason for this is that it's a liability for backwards compatibility."). The
-    chunker leaves only white space between chunks; more than one character of it is
-    read as a blank line, which ends a paragraph."""
-    if after is None or after.end <= chunk.end:
-        return chunk
-    if after.start >= chunk.end:
-        rest = "\n" * (after.start - chunk.end) + after.text
-    else:
-        rest = after.text[chunk.end - after.start :]
-    sections = chunk.sections + tuple(s for s in after.sections if s[0] >= chunk.end)
-    return replace(chunk, end=after.end, text=chunk.text + rest, sections=sections)
 
 
 def of_named_documents(question: str, pool: list[Passage], k: int) -> list[Passage]:

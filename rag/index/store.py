@@ -331,23 +331,13 @@ class Store:
     def preceding(self, starts: dict[str, int]) -> dict[str, str]:
         """Per chunk id (with where that chunk starts), the source text just before the
         chunk, as the chunk before it holds it (no entry for a file's first chunk)."""
-        got = self._beside(list(starts), -1)
-        return {id_: chunk.text_before(starts[id_]) for id_, chunk in got.items()}
-
-    @_reported
-    def following(self, ids: list[str]) -> dict[str, StoredChunk]:
-        """Per chunk id, the chunk after it in its file (no entry for a file's last)."""
-        return self._beside(ids, 1)
-
-    def _beside(self, ids: list[str], step: int) -> dict[str, StoredChunk]:
-        """Per chunk id, the chunk ``step`` places from it in its file, when stored."""
-        wanted = {}
-        for id_ in ids:
+        previous = {}
+        for id_ in starts:
             prefix, _, i = id_.rpartition(":")
-            if i.isdigit() and int(i) + step >= 0:
-                wanted[id_] = f"{prefix}:{int(i) + step}"
-        got = self.chunks(sorted(set(wanted.values())))
-        return {id_: got[other] for id_, other in wanted.items() if other in got}
+            if i.isdigit() and int(i) > 0:
+                previous[id_] = f"{prefix}:{int(i) - 1}"
+        got = self.chunks(sorted(set(previous.values())))
+        return {id_: got[p].text_before(starts[id_]) for id_, p in previous.items() if p in got}
 
     @_reported
     def chunks_of(self, source: str) -> list[StoredChunk]:

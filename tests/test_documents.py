@@ -257,6 +257,38 @@ def test_only_a_follow_up_that_needs_context_is_rewritten_and_only_into_a_questi
     assert len(_Model.llm.prompts) == 2
 
 
+def test_a_follow_up_is_rewritten_knowing_the_term_the_answer_was_cited_under():
+    # rustdoc's lints page: "Is it on by default?" after an answer cited under
+    # unescaped_backticks had been rewritten by description, and answered from another lint
+    from rag.answer.chat import ChatSession
+    from rag.answer.pipeline import Answer
+    from rag.verify.cite import Citation
+    from tests.fakes import ScriptedLLM
+
+    quote = "It detects backticks that are not escaped."
+    rewrites = ScriptedLLM(*["Is the unescaped_backticks lint on by default?"] * 2)
+
+    class _Answerer:
+        llm = rewrites
+
+        def __init__(self, section: str) -> None:
+            self.section = section
+
+        def stream(self, question: str):
+            cited = Citation(1, "lints.html", "Lints", 0, len(quote), None, quote, self.section)
+            yield Answer(question, f"{quote} [1]", False, [cited], [], {}, {})
+
+    for section, read in (
+        ("Lints › unescaped_backticks", f"{quote} [1] (about unescaped_backticks)"),
+        ("Lints › How to read", f"{quote} [1]"),  # a title of several words names no term
+    ):
+        session = ChatSession(_Answerer(section))
+        session.ask("Which lint detects unescaped backticks?")
+        assert session.history[-1][1] == read
+        session.standalone("Is it on by default?")
+        assert read in rewrites.prompts[-1][0][1]
+
+
 def test_a_short_question_about_the_whole_document_is_not_a_follow_up(seeded):
     from rag.answer.chat import ChatSession, needs_context
     from rag.answer.pipeline import Answerer

@@ -7,6 +7,7 @@ from contextlib import closing
 from rag import prompts
 from rag.answer.pipeline import Answer, Answerer, Checking, final
 from rag.answer.route import route
+from rag.ingest.headings import SEPARATOR, term
 from rag.models.llm import LLMError
 from rag.text.lexicon import DEMONSTRATIVES, THIRD_PERSON, either
 from rag.text.names import names
@@ -96,11 +97,22 @@ class ChatSession:
                 if isinstance(item, Answer):
                     item.question = question
                     self.last = item
-                    self.history.append((search, item.answer))
+                    self.history.append((search, _as_read(item)))
                 yield item
 
     def ask(self, question: str) -> Answer:
         return final(self.stream(question))
+
+
+def _as_read(answer: Answer) -> str:
+    """The answer as the rewrite reads it, naming the terms its citations sit under: a
+    reference page's sentence seldom names its own ("This lint is allowed by default."
+    under "unescaped_backticks"), and "Is it on by default?" had been rewritten as "Is
+    the lint that detects unescaped backticks on by default?", which no check could
+    hold to that lint."""
+    headings = (c.section.rpartition(SEPARATOR)[2] for c in answer.citations)
+    terms = [name for name in dict.fromkeys(map(term, headings)) if name]
+    return f"{answer.answer} (about {', '.join(terms)})" if terms else answer.answer
 
 
 def _ask_of(previous: str, question: str) -> str | None:

@@ -7,7 +7,7 @@ from contextlib import closing
 from rag import prompts
 from rag.answer.pipeline import Answer, Answerer, Checking, final
 from rag.answer.route import route
-from rag.ingest.headings import SEPARATOR, term
+from rag.ingest.headings import innermost, term
 from rag.models.llm import LLMError
 from rag.text.lexicon import DEMONSTRATIVES, THIRD_PERSON, either
 from rag.text.names import names
@@ -110,8 +110,8 @@ def _as_read(answer: Answer) -> str:
     under "unescaped_backticks"), and "Is it on by default?" had been rewritten as "Is
     the lint that detects unescaped backticks on by default?", which no check could
     hold to that lint."""
-    headings = (c.section.rpartition(SEPARATOR)[2] for c in answer.citations)
-    terms = [name for name in dict.fromkeys(map(term, headings)) if name]
+    named = (term(innermost(c.section)) for c in answer.citations)
+    terms = [name for name in dict.fromkeys(named) if name]
     return f"{answer.answer} (about {', '.join(terms)})" if terms else answer.answer
 
 

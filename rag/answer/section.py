@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from rag.answer.answerable import passes, scores
 from rag.answer.candidate import Candidate
 from rag.index.retrieve import Passage
-from rag.ingest.headings import SEPARATOR, document_name, names_document
+from rag.ingest.headings import document_name, innermost, names_document
 from rag.text.lexicon import PART_WORDS, either
 from rag.thresholds import SECTION_SENTENCE_WORDS
 from rag.verify.verifier import Judge
@@ -54,7 +54,7 @@ def write(
         headed = [unit for unit in headed if document_name(unit.source) in asked]
     for unit in headed[:tries]:
         if passes(scores(question, [unit], judge, threshold)[0], threshold):
-            raw = f"It is covered in {named_as(unit.section.rpartition(SEPARATOR)[2])} [1]."
+            raw = f"It is covered in {named_as(innermost(unit.section))} [1]."
             return Candidate("section", raw, [unit], composed=True)
     return None
 

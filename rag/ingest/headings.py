@@ -58,6 +58,11 @@ class Sections:
         return out
 
 
+def innermost(path: str) -> str:
+    """The last heading of a section path: the one a sentence sits right under."""
+    return path.rpartition(SEPARATOR)[2]
+
+
 def headed(text: str, section: str, document: str = "") -> str:
     """``text`` as the model and the judge read it: after the heading it sits under, in
     parentheses. "New in version 2.9." says what is new only under "Async Support"; the
@@ -67,7 +72,7 @@ def headed(text: str, section: str, document: str = "") -> str:
     gets its ``document``'s name ("(GFDL-1.3) A Back-Cover Text may be at most 25
     words."): the same sentence answers a question about version 1.3 only in the 1.3
     file."""
-    heading = _short(section.rpartition(SEPARATOR)[2])
+    heading = _short(innermost(section))
     label = SEPARATOR.join(part for part in (document, heading) if part)
     return f"({label}) {text}" if label else text
 

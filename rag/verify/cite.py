@@ -218,8 +218,10 @@ def verify(
         tries += [[i] for i in others[:RECITED]]
         kept: list[int] = []
         verdict = Verdict(False, 0.0, "uncited")  # no passage to check it against
+        tried: list[list[int]] = []
         while tries:
             indexes = tries.pop(0)
+            tried.append(indexes)
             joined = " ".join(passages[i].text for i in indexes)
             first = passages[indexes[0]]
             verdict = verifier.check(
@@ -237,7 +239,7 @@ def verify(
                 break
             if len(indexes) == 1 and verdict.check in _FACTS:
                 pairs = beside(indexes[0], passages, before)
-                tries += [p for p in pairs if p not in tries and set(p) != set(claimed)]
+                tries += [p for p in pairs if p not in tries + tried and set(p) != set(claimed)]
         numbers = []
         for i in kept:
             if i not in citations:

@@ -14,7 +14,7 @@ none of the asked ones answers something else. Measured in docs/how-answers-work
 import re
 from collections.abc import Iterable
 
-from rag.ingest.headings import SEPARATOR, term
+from rag.ingest.headings import innermost, term
 from rag.text.lexicon import FUNCTION_WORDS, QUESTION_OPENERS, TERM_KINDS
 from rag.text.names import STEM
 
@@ -25,7 +25,7 @@ _CODE_FORM = re.compile(r"\w_\w|^-|[a-z][A-Z]")  # "missing_docs", "--verbose", 
 def asked_terms(question: str, paths: Iterable[str]) -> frozenset[str]:
     """The terms heading the given section paths (their innermost headings) that
     ``question`` asks about."""
-    terms = {name for path in paths if (name := term(_innermost(path)))}
+    terms = {name for path in paths if (name := term(innermost(path)))}
     return frozenset(name for name in terms if _asks(question, name))
 
 
@@ -34,7 +34,7 @@ def other_term(passage: str, section: str, asked: frozenset[str]) -> bool:
     other than the ``asked`` ones and names none of them. Spellings of one name
     ("load" and "loads") are the same term: a page documents one beside the other
     ("the same meaning as in load()")."""
-    heading = _innermost(section)
+    heading = innermost(section)
     under = term(heading)
     if not asked or under is None or (under.isalpha() and under[0].isupper()):
         return False  # a capitalised word ("Methods") titles a part of a page, not a term
@@ -69,7 +69,3 @@ def _names(text: str, name: str) -> bool:
 
 def _stem(name: str) -> str:
     return STEM.stemWord(name.lower())
-
-
-def _innermost(path: str) -> str:
-    return path.rpartition(SEPARATOR)[2]

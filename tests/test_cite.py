@@ -502,38 +502,38 @@ def test_the_text_before_a_sentence_that_opens_its_chunk_is_read_from_the_chunk_
     assert opening
 
 
+def _in_chunk(chunk: str, texts: tuple[str, ...]) -> list:
+    """Context passages: each of ``texts`` where it sits in ``chunk`` of config.rst."""
+    from rag.index.retrieve import Passage
+
+    found = []
+    for i, text in enumerate(texts):
+        start = chunk.index(text)
+        found.append(
+            Passage(
+                i + 1,
+                1.0,
+                "config.rst",
+                "Configuration",
+                start,
+                start + len(text),
+                None,
+                text,
+                "c1",
+            )
+        )
+    return found
+
+
+_COOKIE = "At what cookie header size does Flask start warning that a cookie is too big?"
+_WARN = "Warn if cookie headers are larger than this many bytes."
+_DEFAULT = "Defaults to\n4093."
+
+
 def test_a_sentence_joining_two_short_sentences_of_a_definition_cites_both(seeded):
     # Flask's MAX_COOKIE_SIZE: the model wrote the two sentences as one and cited the
     # first, which lacks the number; the numbers check had dropped a right answer.
-    from rag.index.retrieve import Passage
-
-    def passages(chunk: str) -> list[Passage]:
-        out = []
-        for i, text in enumerate(
-            (
-                "Warn if cookie headers are larger than this many bytes.",
-                "Defaults to\n4093.",
-                "Set the secret key first.",
-            )
-        ):
-            start = chunk.index(text)
-            out.append(
-                Passage(
-                    i + 1,
-                    1.0,
-                    "config.rst",
-                    "Configuration",
-                    start,
-                    start + len(text),
-                    None,
-                    text,
-                    "c1",
-                )
-            )
-        return out
-
     claim = "It warns when cookie headers are larger than 4093 bytes [1]."
-    question = "At what cookie header size does Flask start warning that a cookie is too big?"
     verifier = make_verifier(seeded.settings)
     for chunk, stated in (
         (
@@ -548,11 +548,11 @@ def test_a_sentence_joining_two_short_sentences_of_a_definition_cites_both(seede
             False,
         ),
     ):
-        found = passages(chunk)
+        found = _in_chunk(chunk, (_WARN, _DEFAULT, "Set the secret key first."))
         sentences, citations = verify(
             claim,
             found,
-            question,
+            _COOKIE,
             verifier,
             seeded.settings.support,
             before=lambda p, chunk=chunk: chunk[: p.start],
@@ -560,5 +560,37 @@ def test_a_sentence_joining_two_short_sentences_of_a_definition_cites_both(seede
         assert sentences[0].supported is stated
         if stated:
             assert [c.quote for c in citations] == [found[0].text, found[1].text]
-        else:
-            assert sentences[0].check == "numbers"
+        else:  # the sentence giving the number alone does not state it either
+            assert not citations
+
+
+def test_a_sentence_citing_the_neighbour_of_its_number_is_checked_where_the_number_is(seeded):
+    # The same answer as the model wrote it, cited to the definition's last sentence: the
+    # sentences beside that one lack 4093 too, and "Warn if ..." shares too few words to
+    # be tried; the passage giving the number is tried, with the sentence beside it.
+    chunk = (
+        "Configuring Flask\n\nMAX_COOKIE_SIZE\n\nWarn if cookie headers are larger than this"
+        " many bytes. Defaults to\n4093. Larger cookies may be silently ignored by"
+        " browsers. Set to\n0 to disable the warning.\n\nSECRET_KEY\n\nSet the secret key first."
+    )
+    found = _in_chunk(
+        chunk,
+        (
+            "Larger cookies may be silently ignored by browsers.",
+            "Set to\n0 to disable the warning.",
+            _DEFAULT,
+            "Set the secret key first.",
+            _WARN,
+        ),
+    )
+    sentences, citations = verify(
+        "Flask starts warning that a cookie is too big if cookie headers are larger than 4093"
+        " bytes. [2]",
+        found,
+        _COOKIE,
+        make_verifier(seeded.settings),
+        seeded.settings.support,
+        before=lambda p: chunk[: p.start],
+    )
+    assert sentences[0].supported
+    assert [c.quote for c in citations] == [_WARN, _DEFAULT]

@@ -20,7 +20,7 @@ from rag.text.overlap import content_terms, support
 from rag.text.sentences import sentence_spans
 from rag.thresholds import CITED_ALONE, RECITED
 from rag.verify.term import asked_terms
-from rag.verify.verifier import Verdict, Verifier
+from rag.verify.verifier import Verdict, Verifier, numbers
 
 _MARKER_NUMBERS = r"\d+(?:\s*[,;]\s*\d+)*"  # inside [1], [1, 2], [1;2]
 _MARKERS = rf"(?:\[{_MARKER_NUMBERS}\])+"  # [1], [1][2]
@@ -193,7 +193,8 @@ def verify(
     its words, when they share at least ``threshold`` of them (or when nothing was cited,
     any at all): a small model often cites the sentence beside the one it used. Last,
     a passage tried alone that lacked a number, name or code the sentence gives, with
-    the context sentence beside it (:func:`beside`). Only the passages of the
+    the context sentence beside it (:func:`beside`), and for a missing number the
+    context passages that give it (:func:`holding`). Only the passages of the
     first check that passes are cited. ``before`` gives the text before a
     passage in its chunk, which the verifier reads for who "he" is;
     ``composed`` text was built by the application from the passages' words.
@@ -203,11 +204,11 @@ def verify(
     sentences: list[Sentence] = []
     citations: dict[int, Citation] = {}  # passage index -> citation
     asked = asked_terms(question, (path for p in passages for _, path in p.sections))
-    for text, numbers in claims(unglued(raw, " ".join(p.text for p in passages), len(passages))):
+    for text, marked in claims(unglued(raw, " ".join(p.text for p in passages), len(passages))):
         if most is not None and len(sentences) >= most:
             sentences.append(Sentence(text, [], False, None, UNCHECKED))
             continue
-        claimed = list(dict.fromkeys(n - 1 for n in numbers if 1 <= n <= len(passages)))
+        claimed = list(dict.fromkeys(n - 1 for n in marked if 1 <= n <= len(passages)))
         overlap = [support(text, p.text) for p in passages]
         # Each cited passage alone first (a citation that is not needed is not shown),
         # then the cited ones together, then the passage sharing most words.
@@ -238,9 +239,11 @@ def verify(
                 kept = indexes
                 break
             if len(indexes) == 1 and verdict.check in _FACTS:
-                pairs = beside(indexes[0], passages, before)
-                tries += [p for p in pairs if p not in tries + tried and set(p) != set(claimed)]
-        numbers = []
+                more = beside(indexes[0], passages, before)
+                if verdict.check == "numbers":
+                    more += holding(numbers(text) - numbers(joined), passages, before)
+                tries += [p for p in more if p not in tries + tried and set(p) != set(claimed)]
+        cited = []
         for i in kept:
             if i not in citations:
                 p = passages[i]
@@ -256,12 +259,27 @@ def verify(
                     quote,
                     replace(p, start=q_start, end=q_end).section,  # the quote's own
                 )
-            numbers.append(citations[i].n)
-        sentences.append(Sentence(text, numbers, bool(numbers), verdict.score, verdict.check))
+            cited.append(citations[i].n)
+        sentences.append(Sentence(text, cited, bool(cited), verdict.score, verdict.check))
     return sentences, sorted(citations.values(), key=lambda c: c.n)
 
 
 _FACTS = frozenset({"numbers", "names", "code"})  # checks that find a fact missing
+
+
+def holding(
+    missing: set[float], passages: list[Passage], before: Callable[[Passage], str]
+) -> list[list[int]]:
+    """Each context passage that gives one of the ``missing`` numbers, alone and then
+    with the sentence beside it (:func:`beside`). A small model cites the sentence next
+    to the one with the number: "... larger than 4093 bytes." cited to "Set to 0 to
+    disable the warning." beside "Warn if cookie headers are larger than this many
+    bytes." and "Defaults to 4093."."""
+    found = []
+    for j, passage in enumerate(passages):
+        if numbers(passage.text) & missing:
+            found += [[j], *beside(j, passages, before)]
+    return found
 
 
 def beside(i: int, passages: list[Passage], before: Callable[[Passage], str]) -> list[list[int]]:

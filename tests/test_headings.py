@@ -195,6 +195,14 @@ def test_a_title_heading_is_a_heading_and_a_first_sentence_is_not(tmp_path):
     )
     assert first_line(notes).is_heading and first_line(notes).section == "Git 2.23 Release Notes"
     assert path_of(notes, "Two new commands") == ""
+    # a version written with its "v" is no lower-case word that makes a title a sentence
+    # (Git's own release notes: "Git v2.38 Release Notes" had been quoted as an answer)
+    notes.write_text(
+        "Git v2.38 Release Notes\n=======================\n\n"
+        '"git rebase -i" learns to update branches with "--update-refs" option.\n',
+        encoding="utf-8",
+    )
+    assert first_line(notes).is_heading and first_line(notes).section == "Git v2.38 Release Notes"
     lead = tmp_path / "news.txt"
     lead.write_text("Putin wants a summit.\nHe said so on Monday.\n", encoding="utf-8")
     assert not first_line(lead).is_heading and first_line(lead).section == ""

@@ -192,8 +192,9 @@ def _words(line: str) -> list[str]:
 
 
 def _is_title(line: str) -> bool:
-    """A short line in capitals, or in title case after an optional section number;
-    not a notice with a year, and, unnumbered, not a sentence ending in a full stop."""
+    """A short line in capitals, or in title case after an optional section number (a
+    version is neither: "Git v2.38 Release Notes"); not a notice with a year, and,
+    unnumbered, not a sentence ending in a full stop."""
     words = _words(line)
     if not words or len(line.split()) > _TITLE_WORDS or line.rstrip()[-1] in ",;:":
         return False
@@ -201,7 +202,10 @@ def _is_title(line: str) -> bool:
         return False
     return _capitals(words) or (
         words[0][:1].isupper()
-        and all(w[:1].isupper() or w.lower() in FUNCTION_WORDS for w in words)
+        and all(
+            w[:1].isupper() or w.lower() in FUNCTION_WORDS or any(c.isdigit() for c in w)
+            for w in words
+        )
     )
 
 

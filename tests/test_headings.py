@@ -1,8 +1,10 @@
 """Heading paths: every offset of a document knows the section it sits in, in every
 format that has headings, and search and citations carry it."""
 
-from rag.ingest.headings import headed, locate
+from rag.answer.expect import gives_kind
+from rag.ingest.headings import headed, locate, version_heading
 from rag.ingest.load import load
+from rag.verify.verifier import Verifier
 
 
 def path_of(path, sentence: str) -> str:
@@ -194,7 +196,8 @@ def test_a_title_heading_is_a_heading_and_a_first_sentence_is_not(tmp_path):
         encoding="utf-8",
     )
     assert first_line(notes).is_heading and first_line(notes).section == "Git 2.23 Release Notes"
-    assert path_of(notes, "Two new commands") == ""
+    # a title that gives a version heads what is new in it (below)
+    assert path_of(notes, "Two new commands") == "Git 2.23 Release Notes"
     # a version written with its "v" is no lower-case word that makes a title a sentence
     # (Git's own release notes: "Git v2.38 Release Notes" had been quoted as an answer)
     notes.write_text(
@@ -228,3 +231,44 @@ def test_a_markdown_heading_is_a_heading_with_its_hashes(tmp_path):
     )
     assert heading.is_heading
     assert path_of(news, "Fix for") == "OpenSSL 1.0.1 › Major changes between 1.0.1f and 1.0.1g"
+
+
+def test_a_release_title_heads_what_is_new_in_it(tmp_path):
+    """Release notes say what is new under "UI, Workflows & Features"; the version is in
+    their title. The title stays in the paths below it, the model and the judge read it
+    beside the sentence, a version question finds a version there, and the numbers check
+    takes its version as stated: "Since which Git version ...?" had abstained, "the
+    closest passages do not give a version"."""
+    notes = tmp_path / "2.38.0.txt"
+    notes.write_text(
+        "Git v2.38 Release Notes\n=======================\n\nUI, Workflows & Features\n\n"
+        ' * "git rebase -i" learns to update branches whose tip appear in the\n'
+        '   rebased range with "--update-refs" option.\n\n'
+        ' * "git remote show" now pays attention to negative pathspec.\n',
+        encoding="utf-8",
+    )
+    section = path_of(notes, "learns to update")
+    assert section == "Git v2.38 Release Notes › UI, Workflows & Features"
+    assert headed("x", section) == "(Git v2.38 Release Notes › UI, Workflows & Features) x"
+    question = "Since which Git version can git rebase -i update branches in the rebased range?"
+    sentence = '"git rebase -i" learns to update branches whose tip appear in the rebased range.'
+    assert gives_kind(question, sentence, section)
+    assert not gives_kind(question, sentence, "UI, Workflows & Features")
+    claim = "Since Git 2.38, git rebase -i can update branches in the rebased range."
+    checks = Verifier(None, 0.3)
+    assert checks.check(question, claim, sentence, section=section).check != "numbers"
+    assert checks.check(question, claim, sentence, section="UI, Workflows").check == "numbers"
+    # a standard's version, a default, an engine and a section number head no release
+    for path in (
+        "sqlite3 — DB-API 2.0 interface for SQLite databases › Reference",
+        "random › random.gauss(mu=0.0, sigma=1.0)",
+        "Useful V8 options › `--stack-trace-limit=limit`",
+        "4.2.2. Use of uninitialised values",
+        "Mozilla Public License Version 2.0 › 3. Responsibilities",
+    ):
+        assert version_heading(path) == ""
+    assert version_heading("Changes › 3.0.0 (2023-09-30) › Fixes") == "3.0.0 (2023-09-30)"
+    assert version_heading("Changes › Version 8.1 › Fixes") == "Version 8.1"
+    assert version_heading("What's New In Python 3.11 › New Features") == (
+        "What's New In Python 3.11"
+    )

@@ -55,7 +55,7 @@ class Evidence:
         return [
             unit
             for unit in self.context
-            if expect.gives_kind(self.question, unit.text) and _states(unit.text)
+            if expect.gives_kind(self.question, unit.text, unit.section) and _states(unit.text)
         ][:n]
 
     def before(self, unit: Passage) -> str:
@@ -145,7 +145,9 @@ def kind_first(question: str, ranked: list[tuple[Passage, float]]) -> list[tuple
     each group in rank order: the model reads them (and quotes the first it reads) before
     the sentences that merely share the question's words. What is quoted without a model
     keeps the plain rank, whose best sentences lacking the kind are a reason to abstain."""
-    return sorted(ranked, key=lambda unit: not expect.gives_kind(question, unit[0].text))
+    return sorted(
+        ranked, key=lambda unit: not expect.gives_kind(question, unit[0].text, unit[0].section)
+    )
 
 
 def followed(

@@ -9,6 +9,7 @@ every other question passes unchecked.
 
 import re
 
+from rag.ingest.headings import version_heading
 from rag.text.lexicon import (
     CLAUSE_SUBJECTS,
     MAGNITUDES,
@@ -109,7 +110,10 @@ def expected_kind(question: str) -> str | None:
     return kind[0] if kind else None
 
 
-def gives_kind(question: str, text: str) -> bool:
-    """True unless the question asks for a kind of answer that ``text`` does not contain."""
+def gives_kind(question: str, text: str, section: str = "") -> bool:
+    """True unless the question asks for a kind of answer that ``text`` does not contain;
+    a version may also come from the heading above it in ``section`` (release notes)."""
     kind = _kind(question)
+    if kind is not None and kind[0] == "a version":
+        text = f"{version_heading(section)} {text}"
     return kind is None or bool(kind[2].search(text.lower()))

@@ -62,6 +62,8 @@ def refusal(
         return Refusal(note)
     if not passes(evidence, gate):
         return Refusal()
-    if not any(expect.gives_kind(evidence.question, unit.text) for unit in evidence.context):
+    if not any(
+        expect.gives_kind(evidence.question, unit.text, unit.section) for unit in evidence.context
+    ):
         return Refusal(kind_missing(evidence.question))
     return None

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import PurePath
 
-from rag.text.lexicon import FUNCTION_WORDS, PERMALINK
+from rag.text.lexicon import FUNCTION_WORDS, PERMALINK, RELEASE_WORDS, either
 from rag.thresholds import HEADING_CHARS
 
 SEPARATOR = " › "
@@ -32,6 +32,21 @@ _BODY_WORDS = 12  # a paragraph, not another title line
 _PARAMETERS = re.compile(r"\s*\((?:[^()]|\([^()]*\))*\)")  # one level of nesting: "(*fun) (...)"
 # A signature's name: "time.perf_counter() → float", "Function: void ffi_closure_free (...)"
 _CALLED = re.compile(r"([A-Za-z_]\w*)\s*\(")
+# A section number before a title ("4.2.2. Use of ...", "2.1 Installation"); not a
+# version standing alone as a changelog's heading ("3.11.0").
+_NUMBERED = re.compile(r"^\s*\d+(?:\.\d+)*\.?\s+(?=[A-Za-z])")
+# A version a heading gives: "Git v2.38 Release Notes", "Upgrading to 3.2", "Version 8";
+# not an engine ("V8"), an option ("--tls-max-v1.3") or a share ("0.1%"). It heads a
+# release when the heading says so or is the version alone ("Version 3.0.0", "3.0.0
+# (2023-09-30)"), not when it names a standard ("DB-API 2.0 interface", "Mozilla Public
+# License Version 2.0") or a default ("sigma=1.0").
+_VERSIONED = re.compile(
+    r"(?<![\w.-])v?\d+(?:\.\d+)+(?![\w.%-])|\b(?:version|release)\s+\d+\b", re.IGNORECASE
+)
+_RELEASE = re.compile(rf"\b(?:{either(RELEASE_WORDS)})", re.IGNORECASE)
+_ONLY_VERSION = re.compile(
+    r"\s*(?:(?:version|release)\s+)?v?\d+(?:\.\d+)*\s*(?:\([^()]*\))?\s*", re.IGNORECASE
+)
 _YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d\b")  # "Copyright 2000 by ..." is a notice, not a title
 
 
@@ -73,8 +88,23 @@ def headed(text: str, section: str, document: str = "") -> str:
     words."): the same sentence answers a question about version 1.3 only in the 1.3
     file."""
     heading = _short(innermost(section))
+    version = version_heading(section)
+    if version and version != innermost(section):  # "Git v2.38 Release Notes › UI ..."
+        heading = f"{version}{SEPARATOR}{heading}"
     label = SEPARATOR.join(part for part in (document, heading) if part)
     return f"({label}) {text}" if label else text
+
+
+def version_heading(path: str) -> str:
+    """The innermost heading of ``path`` that gives a version ("Git v2.38 Release Notes",
+    "Version 3.0.0", "2.38.0"; not a section number, "4.2.2. Use of ..."), or "". What
+    release notes say under "UI, Workflows & Features" is new in the version their title
+    gives: the model and the judge read it there, and the checks take it as stated."""
+    for heading in reversed(path.split(SEPARATOR)) if path else ():
+        rest = _NUMBERED.sub("", heading)
+        if _VERSIONED.search(rest) and (_RELEASE.search(rest) or _ONLY_VERSION.fullmatch(rest)):
+            return heading
+    return ""
 
 
 def _short(heading: str) -> str:
@@ -246,9 +276,10 @@ def _paths(
 ) -> Sections:
     """Each heading's path (the enclosing headings, by level), and at each of ``ends`` the
     path of what is left open. A first heading that repeats the document's ``title``,
-    which citations show already, is left out of the paths below it; its own line keeps
-    it as its path, so it is still known as a heading ("Git v2.37 Release Notes" is never
-    the answer to "in which version")."""
+    which citations show already, is left out of the paths below it, unless it gives a
+    version (:func:`version_heading`); its own line keeps it as its path, so it is still
+    known as a heading ("Git v2.37 Release Notes" is never the answer to "in which
+    version")."""
     starts: list[int] = []
     paths: list[str] = []
     stack: list[tuple[int, str]] = []
@@ -259,7 +290,11 @@ def _paths(
         if heading is not None:
             stack.append((level, heading.removesuffix(PERMALINK).strip()))
         names = [name for _, name in stack]
-        if names and names[0] == _norm(title).removesuffix(PERMALINK).strip():
+        if (
+            names
+            and names[0] == _norm(title).removesuffix(PERMALINK).strip()
+            and not version_heading(names[0])  # "Git v2.38 Release Notes" heads what is new
+        ):
             if len(names) == 1 and heading is not None:
                 starts.append(start)
                 paths.append(names[0])

@@ -61,6 +61,18 @@ NEWER_VERSION_NOTES = ("Added in version",)
 CHANGE_NOTES = tuple(v for k, v in VERSION_NOTES.items() if k != "versionadded")
 ARRIVAL_WORDS = ("added", "adds", "new", "introduced", "introduces")
 CHANGE_WORDS = ("chang", "deprecat", "remov", "drop", "break", "rename")
+# A heading with a version and one of these heads what is new in that version ("Git v2.38
+# Release Notes", "What's New In Python 3.11", "Upgrading to 3.2"): rag/ingest/headings.py.
+# Not "version" alone: "Mozilla Public License Version 2.0" is a text, not a release.
+RELEASE_WORDS = (
+    "release",
+    "what's new",
+    "whats new",
+    "changes",
+    "changelog",
+    "upgrading",
+    "news",
+)
 # Abbreviations that never end a sentence and that punkt's English model (trained on news)
 # does not know: rag/text/sentences.py. Technical text is full of them ("(e.g. with
 # backslashes under Windows)" had been cut after "e.g.").

@@ -114,6 +114,8 @@ def gives_kind(question: str, text: str, section: str = "") -> bool:
     """True unless the question asks for a kind of answer that ``text`` does not contain;
     a version may also come from the heading above it in ``section`` (release notes)."""
     kind = _kind(question)
-    if kind is not None and kind[0] == "a version":
+    if kind is None:
+        return True
+    if kind[0] == "a version":
         text = f"{version_heading(section)} {text}"
-    return kind is None or bool(kind[2].search(text.lower()))
+    return bool(kind[2].search(text.lower()))
